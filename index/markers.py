@@ -1,0 +1,178 @@
+"""Find footnote markers inside a bullet, remove them, and say which notes it cites.
+
+Markers come in many forms: `[^1]` (Markdown), `[1]` or `[1, 3]`, Unicode superscripts
+`¹²`, and the press-review habit of gluing the number to the last word (`Kazakhstan1.`,
+`armes longues »3.`, even `le 15 septembre 20221.` = 2022 + note 1). Glued numbers are
+ambiguous, so they are only taken as markers when the briefing's guarantees hold: the
+number exists in the Sources list and notes are first cited in order (1, 2, 3, …).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+_MD = re.compile(r"\[\^([^\]\s]{1,40})\]")
+_BRACKET = re.compile(r"\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]")
+_SUPER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,˒]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
+# The number that closes a bullet, glued to whatever precedes it (Kazakhstan1. / »3. / 20221.).
+_TRAILING = re.compile(r"(?<!\d)(\d{1,9})(?=[.!?…]*\s*$)")
+# A number glued to a word or closing quote inside the bullet, closing a clause: Sud2. Hier…
+_GLUED_WORD = re.compile(r"(?<=[^\W\d_]|[»”\"’)\]])(\d{1,3})(?=[.,;:!?)…](?:\s|$))")
+_YEAR = re.compile(r"1\d{3}|20\d{2}")
+
+
+@dataclass
+class MarkerState:
+    """What the bullets seen so far have cited; drives the in-order rule for glued numbers."""
+
+    known: set[int]  # note numbers present in the Sources list
+    md_ids: dict[str, int] = field(default_factory=dict)  # `[^id]` -> note number
+    cited: set[int] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def next_expected(self) -> int:
+        return max(self.cited, default=0) + 1
+
+
+def _expand(spec: str) -> list[int]:
+    numbers: list[int] = []
+    for part in re.split(r"\s*[,;]\s*", spec):
+        if m := re.fullmatch(r"(\d+)\s*[–-]\s*(\d+)", part):
+            lo, hi = int(m[1]), int(m[2])
+            numbers.extend(range(lo, hi + 1) if 0 < hi - lo < 50 else (lo, hi))
+        elif part.isdigit():
+            numbers.append(int(part))
+    return numbers
+
+
+def _word_before(text: str, pos: int) -> str:
+    start = pos
+    while start > 0 and (text[start - 1].isalpha()):
+        start -= 1
+    return text[start:pos]
+
+
+def _trailing_marker(raw: str, state: MarkerState) -> tuple[int, int, int] | None:
+    """The note number glued to the end of the bullet, if the Sources list makes one plausible.
+
+    The digit run may hold text digits too (`20221` = 2022 + 1, `FW071` = FW07 + 1), so each
+    split is tried; the note expected next in the numbering wins, then a note not yet cited,
+    then one cited before. A run that is itself a year stays a year.
+    """
+    m = _TRAILING.search(raw)
+    if not m or not state.known:
+        return None
+    digits = m[1]
+    best: tuple[int, int] | None = None
+    for size in range(1, min(3, len(digits)) + 1):
+        suffix, prefix = digits[-size:], digits[:-size]
+        n = int(suffix)
+        if suffix.startswith("0") or n not in state.known:
+            continue
+        if n == state.next_expected:
+            rank = 0
+        elif n > state.next_expected and n not in state.cited:
+            rank = 1
+        elif n in state.cited:
+            rank = 2
+        else:
+            continue
+        if _YEAR.fullmatch(digits):
+            continue  # "en 1981." is a year, not 198 + note 1
+        before = raw[m.start() - 1] if m.start() else " "
+        if before.isspace() and (not prefix or (rank and not _YEAR.fullmatch(prefix))):
+            continue  # "sensibles 1?" or "34 à 341": only the note expected next may split a number
+        if best is None or rank < best[0]:
+            best = (rank, n)
+    if best is None:
+        return None
+    n = best[1]
+    return m.end() - len(str(n)), m.end(), n
+
+
+def _accept_glued(n: int, state: MarkerState, text: str, start: int) -> bool:
+    """Whether a number glued to a word inside the bullet is a marker, by the guarantees."""
+    if n not in state.known:
+        return False
+    if n == state.next_expected:
+        return True
+    prev = text[start - 1] if start else ""
+    return n in state.cited and (prev in '»”"’)]' or len(_word_before(text, start)) >= 3)
+
+
+def strip_markers(raw: str, state: MarkerState) -> tuple[str, list[int]]:
+    """Return the text without markers and the note numbers it cites, in order of appearance."""
+    spans: list[tuple[int, int, list[int]]] = []  # (start, end, numbers) of markers to remove
+
+    def taken(s: int, e: int) -> bool:
+        return any(s < te and ts < e for ts, te, _ in spans)
+
+    for m in _MD.finditer(raw):
+        ident = m[1]
+        number = state.md_ids.get(ident)
+        if number is None:
+            state.warnings.append(f"marker [^{ident}] has no matching source")
+            spans.append((m.start(), m.end(), []))
+        else:
+            spans.append((m.start(), m.end(), [number]))
+    for m in _BRACKET.finditer(raw):
+        if not taken(m.start(), m.end()):
+            spans.append((m.start(), m.end(), _expand(m[1])))
+    for m in _SUPER.finditer(raw):
+        if not taken(m.start(), m.end()):
+            spans.append((m.start(), m.end(), _expand(m[0].translate(SUPERSCRIPTS).replace("˒", ","))))
+
+    # Glued numbers are decided left to right, because the in-order rule depends on what came before.
+    for _, _, numbers in sorted(spans):
+        state.cited.update(x for x in numbers if x in state.known)
+    explicit = bool(spans)  # a bullet with [1] or ¹ markers has no glued ones
+    trailing = None if explicit else _trailing_marker(raw, state)
+    for m in _GLUED_WORD.finditer(raw if not explicit else ""):
+        s, e = m.start(1), m.end(1)
+        if taken(s, e) or (trailing and trailing[0] < e):
+            continue
+        if _accept_glued(int(m[1]), state, raw, s):
+            spans.append((s, e, [int(m[1])]))
+            state.cited.add(int(m[1]))
+    if not explicit:
+        trailing = _trailing_marker(raw, state)  # the numbering may have moved on
+    if trailing is not None and not taken(trailing[0], trailing[1]):
+        spans.append((trailing[0], trailing[1], [trailing[2]]))
+
+    numbers: list[int] = []
+    for _, _, found in sorted(spans):
+        for n in found:
+            if n not in state.known and not any(n == v for v in state.md_ids.values()):
+                msg = f"marker {n} has no matching source"
+                if msg not in state.warnings:
+                    state.warnings.append(msg)
+                continue
+            if n not in numbers:
+                numbers.append(n)
+    state.cited.update(numbers)
+    return _remove(raw, spans), numbers
+
+
+def _remove(raw: str, spans: list[tuple[int, int, list[int]]]) -> str:
+    out: list[str] = []
+    pos = 0
+    for s, e, _ in sorted(spans):
+        if s < pos:
+            continue
+        chunk = raw[pos:s]
+        # "text [1]." -> "text." : drop the space the marker leaves before punctuation.
+        if e < len(raw) and raw[e] in ".,;:!?)" and chunk.endswith((" ", "\u00a0")):
+            chunk = chunk.rstrip(" \u00a0")
+        out.append(chunk)
+        pos = e
+    out.append(raw[pos:])
+    return normalise_space("".join(out))
+
+
+def normalise_space(text: str) -> str:
+    """Collapse runs of whitespace (and drop NULs) so quotes can be matched reliably later."""
+    return re.sub(r"\s+", " ", text.replace("\x00", "")).strip()

@@ -1,0 +1,61 @@
+"""Plain data records shared by parsing, storage and search.
+
+Kept free of any storage or model code so every stage can import them cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+PassageKind = Literal["bullet", "footnote"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """Fields read from a footnote; any of them may be missing."""
+
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD, or YYYY-MM / YYYY when that is all it says)
+    url: str | None = None
+
+
+@dataclass
+class Passage:
+    """A bullet or a footnote, the unit that is embedded and retrieved."""
+
+    kind: PassageKind
+    number: int  # bullet: 1-based position; footnote: its own number
+    text: str  # clean text: markers removed, whitespace normalised
+    start: int  # character offsets of the passage in the decoded file text
+    end: int
+    footnotes: list[int] = field(default_factory=list)  # bullet -> footnote numbers it cites
+    cited_by: list[int] = field(default_factory=list)  # footnote -> bullet numbers citing it
+    source: Source | None = None  # footnotes only
+
+
+@dataclass
+class Briefing:
+    """One parsed briefing file."""
+
+    id: str  # stable: derived from the content, so a rename keeps it
+    path: str
+    title: str | None
+    date: str | None  # ISO date or None
+    language: str  # "fr" or "en"
+    passages: list[Passage]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def bullets(self) -> list[Passage]:
+        return [p for p in self.passages if p.kind == "bullet"]
+
+    @property
+    def footnotes(self) -> list[Passage]:
+        return [p for p in self.passages if p.kind == "footnote"]
+
+
+class SkippedFile(Exception):
+    """Raised for a file that cannot be indexed at all; the message is the reason."""

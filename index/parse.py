@@ -1,0 +1,338 @@
+"""Read a briefing file into a Briefing: metadata, bullets and footnotes.
+
+Layouts read (see README "Briefing layouts"): `•`, `-`, `*` and `1.` bullets; a `Sources`,
+`Notes`, `References` or `Références` heading followed by `1. …` or `[1] …` notes; Markdown
+footnotes `[^1]` with `[^1]: …` definitions; Unicode superscripts; HTML (converted first, see
+index.html). A file with no bullets is cut into paragraphs. Nothing here raises on bad text:
+problems become warnings on the briefing, unusable files raise SkippedFile with the reason.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from index import html as html_layout
+from index.dates import date_from_filename, find_date
+from index.decode import DEFAULT_MAX_BYTES, decode
+from index.language import detect_language
+from index.markers import SUPERSCRIPTS, MarkerState, normalise_space, strip_markers
+from index.models import Briefing, Passage, SkippedFile
+from index.sources import parse_source
+
+_NOTES_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*|\*\*)?(sources?|notes?|notes et r[ée]f[ée]rences|r[ée]f[ée]rences|"
+    r"references|footnotes|bibliographie|bibliography)\s*(?:\*\*)?\s*:?\s*$",
+    re.I,
+)
+_BULLET = re.compile(r"^(\s*)(?:[•●▪◦‣·∙*+–—-]|\d{1,3}[.)])\s+(?=\S)")
+_MD_DEF = re.compile(r"^\s*\[\^([^\]\s]{1,40})\]:\s?")
+_NOTE = re.compile(r"^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)]|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*")
+_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_FRONT_KEY = re.compile(r"^\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+_DATE_LINE = re.compile(r"^\s*(?:date|le|du|on)?\s*:?\s*", re.I)
+
+
+@dataclass
+class _Line:
+    start: int  # offset of the first character of the line in the text
+    text: str  # without the line break
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass
+class _Block:
+    """A bullet or note being assembled from one or more lines."""
+
+    start: int
+    end: int
+    parts: list[str]
+    number: int | None = None
+
+    def add(self, line: _Line, content_start: int) -> None:
+        self.parts.append(line.text[content_start - line.start :])
+        self.end = line.end
+
+    @property
+    def raw(self) -> str:
+        return "\n".join(self.parts)
+
+
+def _lines(text: str) -> list[_Line]:
+    lines: list[_Line] = []
+    pos = 0
+    for chunk in text.splitlines(keepends=True):
+        body = chunk.rstrip("\r\n")
+        lines.append(_Line(pos, body))
+        pos += len(chunk)
+    return lines
+
+
+def briefing_id(text: str) -> str:
+    """Stable id from the content: renaming or moving a file keeps its id."""
+    return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()[:16]
+
+
+def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
+    """Decode and parse a file's bytes. Raises SkippedFile for unusable files."""
+    text, _encoding = decode(data, max_bytes=max_bytes)
+    return parse_text(text, path)
+
+
+def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise SkippedFile(f"cannot read: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise SkippedFile(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise SkippedFile(f"cannot read: {exc.strerror or exc}") from exc
+    return parse_bytes(data, str(p), max_bytes=max_bytes)
+
+
+def parse_text(text: str, path: str) -> Briefing:
+    """Parse decoded text. HTML is recognised by its tags and converted first."""
+    offsets: list[tuple[int, int, int]] | None = None
+    title = date = None
+    if html_layout.looks_like_html(text):
+        converted = html_layout.to_text(text)
+        source_text, text, offsets = text, converted.text, converted.line_offsets
+        title, date = converted.title, converted.date
+    else:
+        source_text = text
+    briefing = _parse_layout(text, path, title, date)
+    briefing.id = briefing_id(source_text)
+    if offsets is not None:
+        _map_offsets(briefing, offsets)
+    if not briefing.passages:
+        raise SkippedFile("no text to index")
+    return briefing
+
+
+def _map_offsets(briefing: Briefing, line_offsets: list[tuple[int, int, int]]) -> None:
+    """Point HTML passages at the element they came from in the original file."""
+    starts = [t for t, _, _ in line_offsets]
+
+    for p in briefing.passages:
+        i = max(bisect.bisect_right(starts, p.start) - 1, 0)
+        j = max(bisect.bisect_right(starts, max(p.end - 1, p.start)) - 1, 0)
+        p.start, p.end = line_offsets[i][1], line_offsets[j][2]
+
+
+def _front_matter(lines: list[_Line]) -> tuple[dict[str, str], int]:
+    if not lines or lines[0].text.strip() != "---":
+        return {}, 0
+    for i in range(1, min(len(lines), 60)):
+        if lines[i].text.strip() in ("---", "..."):
+            meta: dict[str, str] = {}
+            for line in lines[1:i]:
+                if m := _FRONT_KEY.match(line.text):
+                    meta[m[1].lower()] = m[2].strip("'\"")
+            return meta, i + 1
+    return {}, 0
+
+
+def _parse_layout(text: str, path: str, title: str | None, date: str | None) -> Briefing:
+    lines = _lines(text)
+    meta, first = _front_matter(lines)
+    title = title or meta.get("title") or None
+    date = date or (find_date(meta["date"]) if meta.get("date") else None)
+
+    # Markdown footnote definitions may stand anywhere; a notes heading starts the notes.
+    heading_at = next(
+        (i for i in range(len(lines) - 1, first - 1, -1) if _NOTES_HEADING.match(lines[i].text)),
+        None,
+    )
+    body_end = heading_at if heading_at is not None else len(lines)
+    if heading_at is None:
+        # `[1] …` lines closing the file are notes even without a heading.
+        i = len(lines)
+        while i > first and (
+            not lines[i - 1].text.strip() or re.match(r"^\s*\[\d{1,4}\]", lines[i - 1].text)
+        ):
+            i -= 1
+        if any(re.match(r"^\s*\[\d{1,4}\]", ln.text) for ln in lines[i:]):
+            body_end = i
+
+    md_defs: list[tuple[str, _Block]] = []
+    body_lines: list[_Line] = []
+    current_def: _Block | None = None
+    for line in lines[first:body_end]:
+        if m := _MD_DEF.match(line.text):
+            current_def = _Block(line.start + m.end(), line.end, [line.text[m.end() :]])
+            md_defs.append((m[1], current_def))
+        elif current_def is not None and line.text.startswith(("    ", "\t")) and line.text.strip():
+            current_def.add(line, line.start + len(line.text) - len(line.text.lstrip()))
+        else:
+            current_def = None
+            body_lines.append(line)
+
+    notes = _parse_notes(lines[body_end + (heading_at is not None) :] if body_end < len(lines) else [])
+    # `[^1]` keeps its number unless a numbered note has it; `[^note]` takes the next free one.
+    taken = {n.number for n in notes}
+    next_free = max(taken | {int(i) for i, _ in md_defs if i.isdigit()}, default=0) + 1
+    md_ids: dict[str, int] = {}
+    for ident, block in md_defs:
+        if ident.isdigit() and int(ident) not in taken:
+            block.number = int(ident)
+        else:
+            block.number, next_free = next_free, next_free + 1
+        taken.add(block.number)
+        md_ids[ident] = block.number
+        notes.append(block)
+
+    preamble, bullets = _split_body(body_lines)
+    if title is None or date is None:
+        t, d = _read_preamble(preamble, has_bullets=bool(bullets))
+        title, date = title or t, date or d
+    if not bullets:
+        bullets = _paragraphs([ln for ln in body_lines if ln.text.strip() not in (title or "\0",)])
+        bullets = [b for b in bullets if normalise_space(b.raw) != title and not _is_date_line(b.raw)]
+    date = date or date_from_filename(Path(path).name)
+
+    state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
+    passages: list[Passage] = []
+    for position, block in enumerate(bullets, start=1):
+        clean, cited = strip_markers(block.raw, state)
+        if clean:
+            passages.append(Passage("bullet", position, clean, block.start, block.end, footnotes=cited))
+    # Renumber so bullet numbers stay 1-based positions after dropping empty bullets.
+    for position, p in enumerate(passages, start=1):
+        p.number = position
+
+    by_number: dict[int, Passage] = {}
+    for block in sorted(notes, key=lambda b: b.number or 0):
+        if block.number is None or block.number in by_number:
+            continue
+        clean = normalise_space(block.raw)
+        if not clean:
+            continue
+        note = Passage("footnote", block.number, clean, block.start, block.end, source=parse_source(clean))
+        by_number[block.number] = note
+    for bullet in passages:
+        bullet.footnotes = [n for n in bullet.footnotes if n in by_number]
+        for n in bullet.footnotes:
+            by_number[n].cited_by.append(bullet.number)
+
+    language = detect_language(" ".join(p.text for p in passages))
+    return Briefing(
+        id="",
+        path=path,
+        title=title,
+        date=date,
+        language=language,
+        passages=passages + [by_number[n] for n in sorted(by_number)],
+        warnings=state.warnings,
+    )
+
+
+def _parse_notes(lines: list[_Line]) -> list[_Block]:
+    notes: list[_Block] = []
+    current: _Block | None = None
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            current = None
+            continue
+        m = _NOTE.match(line.text)
+        if m:
+            number = int(m[1] or m[2] or m[3].translate(SUPERSCRIPTS))
+            current = _Block(line.start + m.end(), line.end, [line.text[m.end() :]], number)
+            notes.append(current)
+        elif (b := _BULLET.match(line.text)) and not re.match(r"^\s*\d", line.text):
+            current = _Block(line.start + b.end(), line.end, [line.text[b.end() :]], len(notes) + 1)
+            notes.append(current)
+        elif current is not None:
+            current.add(line, line.start + len(line.text) - len(line.text.lstrip()))
+        else:
+            # A bare line (often a URL) in the notes list: a note numbered by position.
+            current = _Block(
+                line.start + len(line.text) - len(line.text.lstrip()), line.end, [stripped], len(notes) + 1
+            )
+            notes.append(current)
+    return notes
+
+
+def _split_body(lines: list[_Line]) -> tuple[list[_Line], list[_Block]]:
+    """Lines before the first bullet, and the bullets (with their continuation lines)."""
+    preamble: list[_Line] = []
+    bullets: list[_Block] = []
+    current: _Block | None = None
+    blank_before = False
+    for line in lines:
+        stripped = line.text.strip()
+        if not stripped:
+            blank_before = True
+            continue
+        m = _BULLET.match(line.text)
+        if m:
+            current = _Block(line.start + m.end(), line.end, [line.text[m.end() :]])
+            bullets.append(current)
+        elif current is None:
+            preamble.append(line)
+        elif _HEADING.match(line.text) or (blank_before and _is_heading(stripped)):
+            current = None  # a section heading between bullets: not a passage
+        elif blank_before and not line.text[:1].isspace():
+            # A paragraph between bullets is a passage of its own.
+            current = _Block(line.start, line.end, [line.text])
+            bullets.append(current)
+        else:
+            current.add(line, line.start + len(line.text) - len(line.text.lstrip()))
+        blank_before = False
+    return preamble, bullets
+
+
+def _is_heading(stripped: str) -> bool:
+    return (len(stripped) <= 80 and not stripped.endswith((".", "!", "?", "»", "”", ":"))) or bool(
+        _HEADING.match(stripped)
+    )
+
+
+def _is_date_line(raw: str) -> bool:
+    stripped = normalise_space(raw)
+    return len(stripped) <= 60 and find_date(stripped) is not None and len(stripped.split()) <= 7
+
+
+def _read_preamble(preamble: list[_Line], *, has_bullets: bool) -> tuple[str | None, str | None]:
+    title = date = None
+    candidates = preamble if has_bullets else preamble[:1]
+    for line in candidates:
+        stripped = line.text.strip()
+        if date is None and _is_date_line(stripped):
+            date = find_date(stripped)
+            continue
+        if title is None and (
+            _HEADING.match(stripped)
+            or (len(stripped) <= 200 and has_bullets)
+            or (not has_bullets and _is_heading(stripped))
+        ):
+            title = normalise_space(_HEADING.sub("", stripped).strip("*_ "))
+    if not has_bullets and len(preamble) > 1 and date is None and _is_date_line(preamble[1].text):
+        date = find_date(preamble[1].text)
+    return title or None, date
+
+
+def _paragraphs(lines: list[_Line]) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: _Block | None = None
+    for line in lines:
+        if not line.text.strip() or _HEADING.match(line.text):
+            current = None
+            continue
+        indent = len(line.text) - len(line.text.lstrip())
+        if current is None:
+            current = _Block(line.start + indent, line.end, [line.text.strip()])
+            blocks.append(current)
+        else:
+            current.add(line, line.start + indent)
+    return blocks
