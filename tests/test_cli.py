@@ -1,0 +1,57 @@
+"""The command line as users and scripts call it (JSON shapes are a contract)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+
+
+def test_index_search_stats_end_to_end(tmp_path: Path, corpus: Path) -> None:
+    ix = str(tmp_path / "ix")
+    (corpus / "empty.txt").write_text("")
+    out = run("index", "--index", ix, "--json", str(corpus))
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert set(summary) >= {"briefings", "passages", "added", "updated", "removed", "skipped"}
+    assert summary["briefings"] == 2 and summary["added"] == 2
+    assert summary["skipped"] == [{"file": str((corpus / "empty.txt").resolve()), "reason": "empty file"}]
+
+    out = run("search", "--index", ix, "-k", "2", "--json", "Qui a démenti la rumeur ?")
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    top = result["results"][0]
+    assert result["query"] == "Qui a démenti la rumeur ?" and len(result["results"]) == 2
+    assert {"id", "file", "kind", "number", "text", "score", "footnotes", "briefing_date"} <= set(top)
+    assert (top["file"], top["kind"], top["number"]) == ("briefing-2022-09-15.txt", "bullet", 2)
+    assert top["footnotes"][0]["number"] == 1 and "Mk.RU" in top["footnotes"][0]["text"]
+
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "gas price cap"}\nnot json\n{"question": "Norway gas supplier"}\n')
+    out = run("search", "--index", ix, "-k", "1", "--jsonl", str(questions))
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x.get("query") for x in lines] == ["gas price cap", None, "Norway gas supplier"]
+    assert "error" in lines[1] and lines[2]["results"][0]["number"] == 2
+
+    out = run("stats", "--index", ix, "--json")
+    stats = json.loads(out.stdout)
+    assert stats["briefings"] == 2 and stats["embedder"] == "all-MiniLM-L6-v2"
+
+    human = run("search", "--index", ix, "Aydos Sarym")
+    assert "briefing-2022-09-15.txt (2022-09-15) — bullet 2" in human.stdout
+
+
+def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
+    out = run("search", "--index", str(tmp_path / "none"), "anything")
+    assert out.returncode == 2
+    assert "no index" in out.stderr and "briefing-assistant index" in out.stderr
+    assert "Traceback" not in out.stderr

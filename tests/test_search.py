@@ -1,0 +1,62 @@
+"""Hybrid search on a small corpus: the right bullet, its sources, filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.builder import update_index
+from index.search import Filters, Searcher
+
+
+@pytest.fixture
+def searcher(tmp_path: Path, corpus: Path, embedder) -> Searcher:
+    update_index(tmp_path / "ix", [corpus], embedder)
+    return Searcher(tmp_path / "ix", embedder)
+
+
+@pytest.mark.parametrize(
+    ("question", "file", "number"),
+    [
+        ("Qui a démenti la rumeur sur l'OTSC ?", "briefing-2022-09-15.txt", 2),
+        ("Who denied that Kazakhstan would leave the CSTO? Aydos Sarym", "briefing-2022-09-15.txt", 2),
+        ("What gas price cap did the Commission propose?", "energy-2022-11-23.md", 1),
+        ("largest supplier of natural gas to the EU", "energy-2022-11-23.md", 2),
+        ("Li Zhanshu armes longues", "briefing-2022-09-15.txt", 4),
+    ],
+)
+def test_finds_the_bullet(searcher: Searcher, question: str, file: str, number: int) -> None:
+    hit = searcher.search(question, k=3)[0]
+    assert (hit.file, hit.kind, hit.number) == (file, "bullet", number)
+
+
+def test_bullet_hit_carries_its_footnote_sources(searcher: Searcher) -> None:
+    hit = searcher.search("Li Zhanshu juridiction des armes longues", k=1)[0]
+    assert [n["number"] for n in hit.footnotes] == [3]
+    source = hit.footnotes[0]["source"]
+    assert source["author"] == "Jack Lau" and source["outlet"] == "South China Morning Post"
+    assert source["date"] == "2022-09-12"
+
+
+def test_footnote_hit_carries_the_bullets_citing_it(searcher: Searcher) -> None:
+    hits = searcher.search("South China Morning Post Jack Lau", k=5)
+    note = next(h for h in hits if h.kind == "footnote")
+    assert note.number == 3 and [b["number"] for b in note.cited_by] == [4]
+
+
+def test_date_filter(searcher: Searcher) -> None:
+    hits = searcher.search("gas", k=10, filters=Filters(date_from="2022-09-01", date_to="2022-09-30"))
+    assert hits and all(h.briefing_date == "2022-09-15" for h in hits)
+    assert searcher.search("gas", k=10, filters=Filters(date_from="2023-01-01")) == []
+
+
+def test_file_filter(searcher: Searcher) -> None:
+    hits = searcher.search("Kazakhstan", k=10, filters=Filters(files=["energy-2022-11-23.md"]))
+    assert hits and {h.file for h in hits} == {"energy-2022-11-23.md"}
+
+
+def test_scores_are_sorted_and_k_respected(searcher: Searcher) -> None:
+    hits = searcher.search("Xi Jinping Kazakhstan", k=3)
+    assert len(hits) == 3
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
