@@ -145,9 +145,9 @@ def update_index(
             digest = hashlib.sha256(data).hexdigest()
             if path in old_files and old_files[path] == digest and old_conn is not None:
                 row = old_conn.execute("SELECT briefing_id FROM files WHERE path = ?", (path,)).fetchone()
-                if row and (row[0] in entries or (entry := reuse(row[0])) is not None):
-                    if row[0] not in entries:
-                        entries[row[0]] = entry
+                carried = entries.get(row[0]) or reuse(row[0]) if row else None
+                if row and carried is not None:
+                    entries[row[0]] = carried
                     file_rows.append((path, digest, st.st_size, st.st_mtime, row[0]))
                     continue
             try:

@@ -60,9 +60,9 @@ def search(
     if allowed is not None:
         selector = faiss.IDSelectorBatch(np.ascontiguousarray(allowed, dtype=np.int64))
         params = (
-            faiss.SearchParametersHNSW(sel=selector, efSearch=128)
+            faiss.SearchParametersHNSW(sel=selector, efSearch=128)  # type: ignore[attr-defined]
             if isinstance(index, faiss.IndexHNSWFlat)
-            else faiss.SearchParameters(sel=selector)
+            else faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
         )
     scores, rows = index.search(query.reshape(1, -1), k, params=params)
     keep = rows[0] >= 0
