@@ -8,6 +8,7 @@ must be skipped, not crash the run.
 from __future__ import annotations
 
 import codecs
+import re
 
 from index.models import SkippedFile
 
@@ -33,14 +34,40 @@ def decode(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
     if not data.strip():
         raise SkippedFile("empty file")
     if data.startswith(codecs.BOM_UTF8):
-        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8-sig"
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors=_FALLBACK), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
     if looks_binary(data):
         raise SkippedFile("binary file (not text)")
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1"), "latin-1"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if _has_utf8_sequences(data):
+        # Mostly UTF-8 with stray Windows bytes (pasted text, concatenated files): keep both right.
+        return data.decode("utf-8", errors=_FALLBACK), "utf-8+cp1252"
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        # Bytes cp1252 leaves undefined (0x81, 0x8D, …) are read as latin-1.
+        return data.decode("cp1252", errors=_FALLBACK), "latin-1"
+
+
+def _single_byte(error: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: read undecodable bytes as cp1252, or latin-1 where cp1252 has none."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    text = "".join(bytes([b]).decode("cp1252") if b not in _CP1252_UNDEFINED else chr(b) for b in bad)
+    return text, error.end
+
+
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+_FALLBACK = "briefing-single-byte"
+codecs.register_error(_FALLBACK, _single_byte)
+
+
+def _has_utf8_sequences(data: bytes) -> bool:
+    """Whether the data holds at least one well-formed multi-byte UTF-8 character."""
+    return _UTF8_SEQUENCE.search(data) is not None

@@ -20,6 +20,7 @@ _BLOCK = {
     "hr", "figure", "figcaption", "nav",
 }  # fmt: skip
 _SKIP = {"script", "style", "head", "noscript", "template", "svg"}
+_LIST_PREFIX = re.compile(r"•|\d{1,5}\.")
 _NOTES_HINT = re.compile(r"foot ?notes?|endnotes?|notes|references|sources|bibliograph", re.I)
 
 
@@ -46,7 +47,7 @@ class _List:
 
 @dataclass
 class _State:
-    lines: list[tuple[str, int, int]] = field(default_factory=list)
+    lines: list[tuple[str, int, int, bool]] = field(default_factory=list)  # text, start, end, in a list
     buf: list[str] = field(default_factory=list)
     src_start: int = -1
     src_end: int = -1
@@ -76,19 +77,30 @@ class _Converter(HTMLParser):
     def _emit(self, text: str) -> None:
         out = self.out
         if not out.buf:
-            out.src_start = self._pos()
+            out.src_start = out.src_end = self._pos()
         out.buf.append(text)
-        out.src_end = self._pos() + len(text)
+
+    def _touch(self) -> None:
+        """The pending line's text reaches at least up to where the parser stands now."""
+        if self.out.buf:
+            self.out.src_end = max(self.out.src_end, self._pos())
 
     def _flush(self) -> None:
         out = self.out
         line = re.sub(r"\s+", " ", "".join(out.buf)).strip()
+        if _LIST_PREFIX.fullmatch(line):
+            return  # `<li><p>text`: the item's text is still to come
         if line:
-            out.lines.append((line, out.src_start, max(out.src_end, out.src_start)))
+            out.lines.append((line, out.src_start, max(out.src_end, out.src_start), bool(self.lists)))
         out.buf = []
+
+    def _marker_line(self, text: str) -> None:
+        pos = self._pos()
+        self.out.lines.append((text, pos, pos, False))
 
     # -- parser callbacks ----------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._touch()
         a = {k: v or "" for k, v in attrs}
         if tag in _SKIP:
             if tag == "head":
@@ -107,12 +119,12 @@ class _Converter(HTMLParser):
         if tag in _BLOCK:
             self._flush()
         if tag in ("section", "div", "aside", "footer") and _NOTES_HINT.search(hint):
-            self.out.lines.append(("## Notes", self._pos(), self._pos()))
+            self._marker_line("## Notes")
             self.notes_section_depth += 1
         if tag in ("ol", "ul"):
             notes = tag == "ol" and bool(_NOTES_HINT.search(hint))
             if notes and not self.notes_section_depth:
-                self.out.lines.append(("## Notes", self._pos(), self._pos()))
+                self._marker_line("## Notes")
             start = a.get("start", "1")
             self.lists.append(_List(tag == "ol", int(start) - 1 if start.isdigit() else 0, notes))
         elif tag == "li":
@@ -129,6 +141,7 @@ class _Converter(HTMLParser):
             self.sup_text = []
 
     def handle_endtag(self, tag: str) -> None:
+        self._touch()
         if tag in _SKIP and tag != "head":
             self.skip_depth = max(0, self.skip_depth - 1)
             return
@@ -155,6 +168,7 @@ class _Converter(HTMLParser):
             self._flush()
 
     def handle_data(self, data: str) -> None:
+        self._touch()
         if self.in_title:
             self.title = (self.title or "") + data
             return
@@ -171,15 +185,23 @@ class _Converter(HTMLParser):
 def to_text(source: str) -> Converted:
     """Convert HTML to the bullet-and-notes text layout, keeping a map back to the source."""
     conv = _Converter(source)
-    conv.feed(source.replace("\x00", ""))
+    conv.feed(source.replace("\x00", " "))  # same length, so positions still point into `source`
     conv.close()
+    if conv.out.buf:
+        conv.out.src_end = len(source)  # text running to the end of the file
     conv._flush()
+    conv.out.buf = []
     text_parts: list[str] = []
     offsets: list[tuple[int, int, int]] = []
     pos = 0
-    for line, s, e in conv.out.lines:
+    for i, (line, s, e, in_list) in enumerate(conv.out.lines):
+        if i:
+            # Blocks outside lists (paragraphs) are separated by a blank line, so each is a passage.
+            sep = "\n" if in_list else "\n\n"
+            text_parts.append(sep)
+            pos += len(sep)
         offsets.append((pos, s, e))
         text_parts.append(line)
-        pos += len(line) + 1
+        pos += len(line)
     title = conv.title.strip() if conv.title and conv.title.strip() else conv.h1
-    return Converted("\n".join(text_parts), offsets, title=title, date=conv.date)
+    return Converted("".join(text_parts), offsets, title=title, date=conv.date)

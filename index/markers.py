@@ -10,17 +10,18 @@ number exists in the Sources list and notes are first cited in order (1, 2, 3, �
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 _MD = re.compile(r"\[\^([^\]\s]{1,40})\]")
-_BRACKET = re.compile(r"\[(\d{1,3}(?:\s*[,;–-]\s*\d{1,3})*)\]")
+_BRACKET = re.compile(r"\[(\d{1,5}(?:\s*[,;–-]\s*\d{1,5})*)\]")
 _SUPER = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+(?:[,˒]\s?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)*")
 # The number that closes a bullet, glued to whatever precedes it (Kazakhstan1. / »3. / 20221.).
 _TRAILING = re.compile(r"(?<!\d)(\d{1,9})(?=[.!?…]*\s*$)")
 # A number glued to a word or closing quote inside the bullet, closing a clause: Sud2. Hier…
-_GLUED_WORD = re.compile(r"(?<=[^\W\d_]|[»”\"’)\]])(\d{1,3})(?=[.,;:!?)…](?:\s|$))")
+_GLUED_WORD = re.compile(r"(?<=[^\W\d_]|[»”\"’)\]])(\d{1,5})(?=[.,;:!?)…](?:\s|$))")
 _YEAR = re.compile(r"1\d{3}|20\d{2}")
 
 
@@ -32,10 +33,24 @@ class MarkerState:
     md_ids: dict[str, int] = field(default_factory=dict)  # `[^id]` -> note number
     cited: set[int] = field(default_factory=set)
     warnings: list[str] = field(default_factory=list)
+    _warned: set[str] = field(default_factory=set)
+
+    def warn(self, message: str) -> None:
+        """Record a warning once per briefing."""
+        if message not in self._warned:
+            self._warned.add(message)
+            self.warnings.append(message)
+
+    _max_cited: int = 0
+
+    def cite(self, numbers: Iterable[int]) -> None:
+        for n in numbers:
+            self.cited.add(n)
+            self._max_cited = max(self._max_cited, n)
 
     @property
     def next_expected(self) -> int:
-        return max(self.cited, default=0) + 1
+        return self._max_cited + 1
 
 
 def _expand(spec: str) -> list[int]:
@@ -68,13 +83,15 @@ def _trailing_marker(raw: str, state: MarkerState) -> tuple[int, int, int] | Non
         return None
     digits = m[1]
     best: tuple[int, int] | None = None
-    for size in range(1, min(3, len(digits)) + 1):
+    for size in range(1, min(5, len(digits)) + 1):
         suffix, prefix = digits[-size:], digits[:-size]
         n = int(suffix)
         if suffix.startswith("0") or n not in state.known:
             continue
         if n == state.next_expected:
             rank = 0
+        elif size > 3:
+            continue  # four or five glued digits are a note only when it is the one expected next
         elif n > state.next_expected and n not in state.cited:
             rank = 1
         elif n in state.cited:
@@ -100,6 +117,8 @@ def _accept_glued(n: int, state: MarkerState, text: str, start: int) -> bool:
         return False
     if n == state.next_expected:
         return True
+    if n >= 1000:
+        return False
     prev = text[start - 1] if start else ""
     return n in state.cited and (prev in '»”"’)]' or len(_word_before(text, start)) >= 3)
 
@@ -107,28 +126,37 @@ def _accept_glued(n: int, state: MarkerState, text: str, start: int) -> bool:
 def strip_markers(raw: str, state: MarkerState) -> tuple[str, list[int]]:
     """Return the text without markers and the note numbers it cites, in order of appearance."""
     spans: list[tuple[int, int, list[int]]] = []  # (start, end, numbers) of markers to remove
+    covered = bytearray(len(raw))  # 1 where a marker already stands
 
     def taken(s: int, e: int) -> bool:
-        return any(s < te and ts < e for ts, te, _ in spans)
+        # Markers are short, so checking their own characters keeps this linear in the text.
+        return any(covered[s:e])
+
+    def add(s: int, e: int, numbers: list[int]) -> None:
+        spans.append((s, e, numbers))
+        covered[s:e] = b"\x01" * (e - s)
 
     for m in _MD.finditer(raw):
         ident = m[1]
         number = state.md_ids.get(ident)
         if number is None:
-            state.warnings.append(f"marker [^{ident}] has no matching source")
-            spans.append((m.start(), m.end(), []))
+            state.warn(f"marker [^{ident}] has no matching source")
+            add(m.start(), m.end(), [])
         else:
-            spans.append((m.start(), m.end(), [number]))
+            add(m.start(), m.end(), [number])
     for m in _BRACKET.finditer(raw):
+        bracketed = _expand(m[1])
+        if any(n not in state.known and _YEAR.fullmatch(str(n)) for n in bracketed):
+            continue  # "[1987]" is a year in brackets, not a note
         if not taken(m.start(), m.end()):
-            spans.append((m.start(), m.end(), _expand(m[1])))
+            add(m.start(), m.end(), bracketed)
     for m in _SUPER.finditer(raw):
         if not taken(m.start(), m.end()):
-            spans.append((m.start(), m.end(), _expand(m[0].translate(SUPERSCRIPTS).replace("˒", ","))))
+            add(m.start(), m.end(), _expand(m[0].translate(SUPERSCRIPTS).replace("˒", ",")))
 
     # Glued numbers are decided left to right, because the in-order rule depends on what came before.
-    for _, _, numbers in sorted(spans):
-        state.cited.update(x for x in numbers if x in state.known)
+    for _, _, cited in sorted(spans):
+        state.cite(x for x in cited if x in state.known)
     explicit = bool(spans)  # a bullet with [1] or ¹ markers has no glued ones
     trailing = None if explicit else _trailing_marker(raw, state)
     for m in _GLUED_WORD.finditer(raw if not explicit else ""):
@@ -136,24 +164,25 @@ def strip_markers(raw: str, state: MarkerState) -> tuple[str, list[int]]:
         if taken(s, e) or (trailing and trailing[0] < e):
             continue
         if _accept_glued(int(m[1]), state, raw, s):
-            spans.append((s, e, [int(m[1])]))
-            state.cited.add(int(m[1]))
+            add(s, e, [int(m[1])])
+            state.cite([int(m[1])])
     if not explicit:
         trailing = _trailing_marker(raw, state)  # the numbering may have moved on
     if trailing is not None and not taken(trailing[0], trailing[1]):
-        spans.append((trailing[0], trailing[1], [trailing[2]]))
+        add(trailing[0], trailing[1], [trailing[2]])
 
     numbers: list[int] = []
+    seen: set[int] = set()
+    md_numbers = set(state.md_ids.values())
     for _, _, found in sorted(spans):
         for n in found:
-            if n not in state.known and not any(n == v for v in state.md_ids.values()):
-                msg = f"marker {n} has no matching source"
-                if msg not in state.warnings:
-                    state.warnings.append(msg)
+            if n not in state.known and n not in md_numbers:
+                state.warn(f"marker {n} has no matching source")
                 continue
-            if n not in numbers:
+            if n not in seen:
+                seen.add(n)
                 numbers.append(n)
-    state.cited.update(numbers)
+    state.cite(numbers)
     return _remove(raw, spans), numbers
 
 

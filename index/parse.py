@@ -30,13 +30,15 @@ _NOTES_HEADING = re.compile(
 )
 _BULLET = re.compile(r"^(\s*)(?:[•●▪◦‣·∙*+–—-]|\d{1,3}[.)])\s+(?=\S)")
 _MD_DEF = re.compile(r"^\s*\[\^([^\]\s]{1,40})\]:\s?")
-_NOTE = re.compile(r"^\s*(?:\[(\d{1,4})\]|(\d{1,4})[.)]|([⁰¹²³⁴⁵⁶⁷⁸⁹]+))\s*")
+_NOTE = re.compile(r"^\s*(?:\[(\d{1,5})\]|(\d{1,5})[.)]|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,5}))\s*")
+_BRACKET_NOTE = re.compile(r"^\s*\[\d{1,5}\]")
+_BARE_URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _FRONT_KEY = re.compile(r"^\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$")
 _DATE_LINE = re.compile(r"^\s*(?:date|le|du|on)?\s*:?\s*", re.I)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Line:
     start: int  # offset of the first character of the line in the text
     text: str  # without the line break
@@ -68,8 +70,7 @@ def _lines(text: str) -> list[_Line]:
     lines: list[_Line] = []
     pos = 0
     for chunk in text.splitlines(keepends=True):
-        body = chunk.rstrip("\r\n")
-        lines.append(_Line(pos, body))
+        lines.append(_Line(pos, chunk.rstrip("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")))
         pos += len(chunk)
     return lines
 
@@ -157,11 +158,9 @@ def _parse_layout(text: str, path: str, title: str | None, date: str | None) -> 
     if heading_at is None:
         # `[1] …` lines closing the file are notes even without a heading.
         i = len(lines)
-        while i > first and (
-            not lines[i - 1].text.strip() or re.match(r"^\s*\[\d{1,4}\]", lines[i - 1].text)
-        ):
+        while i > first and (not lines[i - 1].text.strip() or _BRACKET_NOTE.match(lines[i - 1].text)):
             i -= 1
-        if any(re.match(r"^\s*\[\d{1,4}\]", ln.text) for ln in lines[i:]):
+        if any(_BRACKET_NOTE.match(ln.text) for ln in lines[i:]):
             body_end = i
 
     md_defs: list[tuple[str, _Block]] = []
@@ -179,7 +178,7 @@ def _parse_layout(text: str, path: str, title: str | None, date: str | None) -> 
 
     notes = _parse_notes(lines[body_end + (heading_at is not None) :] if body_end < len(lines) else [])
     # `[^1]` keeps its number unless a numbered note has it; `[^note]` takes the next free one.
-    taken = {n.number for n in notes}
+    taken = {n.number for n in notes if n.number is not None}
     next_free = max(taken | {int(i) for i, _ in md_defs if i.isdigit()}, default=0) + 1
     md_ids: dict[str, int] = {}
     for ident, block in md_defs:
@@ -198,6 +197,8 @@ def _parse_layout(text: str, path: str, title: str | None, date: str | None) -> 
     if not bullets:
         bullets = _paragraphs([ln for ln in body_lines if ln.text.strip() not in (title or "\0",)])
         bullets = [b for b in bullets if normalise_space(b.raw) != title and not _is_date_line(b.raw)]
+        if not bullets:
+            bullets = _paragraphs(body_lines)  # a note of one short line is still worth indexing
     date = date or date_from_filename(Path(path).name)
 
     state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
@@ -239,11 +240,15 @@ def _parse_layout(text: str, path: str, title: str | None, date: str | None) -> 
 def _parse_notes(lines: list[_Line]) -> list[_Block]:
     notes: list[_Block] = []
     current: _Block | None = None
+    current_is_bare = False  # the current note is an unnumbered line
     for line in lines:
         stripped = line.text.strip()
         if not stripped:
             current = None
             continue
+        if current is not None and current_is_bare and _BARE_URL.match(stripped):
+            current = None  # a list of bare URLs: one note per line
+        current_is_bare = False
         m = _NOTE.match(line.text)
         if m:
             number = int(m[1] or m[2] or m[3].translate(SUPERSCRIPTS))
@@ -260,6 +265,7 @@ def _parse_notes(lines: list[_Line]) -> list[_Block]:
                 line.start + len(line.text) - len(line.text.lstrip()), line.end, [stripped], len(notes) + 1
             )
             notes.append(current)
+            current_is_bare = True
     return notes
 
 
