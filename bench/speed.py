@@ -38,7 +38,7 @@ WORDS = (
     "défense territoire souveraineté diplomatie alliance traité conflit crise rapport déclaration "
     "Moscou Pékin Kazakhstan Bruxelles Washington Paris Berlin Ankara Téhéran Kiev OTSC OTAN "
     "mardi mercredi septembre octobre hier annoncé démenti confirmé proposé rencontré signé"
-).split()  # noqa: SIM905
+).split()
 
 
 def make_corpus(folder: Path, passages: int, seed: int = 0) -> None:
