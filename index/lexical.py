@@ -12,7 +12,7 @@ import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import bm25s
 import numpy as np
@@ -23,7 +23,11 @@ _STEMMERS = {"fr": "french", "en": "english"}
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@lru_cache(maxsize=1 << 19)
 def _fold(token: str) -> str:
+    """Strip accents; cached because the same few thousand words recur across a corpus."""
+    if token.isascii():
+        return token
     return "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c))
 
 
