@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assistant import models_cli
 from assistant.settings import Settings
 from index.embed import EmbedderError
 
@@ -49,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", help="only briefings dated on or before (YYYY-MM-DD)")
     p.add_argument("--file", dest="files", action="append", help="only this briefing file (repeatable)")
 
+    models_cli.add_parser(sub)
+
     p = sub.add_parser("stats", help="what the index holds")
     _common(p)
     p.add_argument("--json", action="store_true")
@@ -64,14 +67,24 @@ def _settings(args: argparse.Namespace) -> Settings:
     return s
 
 
+def load_embedder(name: str) -> Any:
+    """The embedder named in settings, found through models.txt (packaged, pulled, or a path)."""
+    from assistant.models import ModelError, resolve_embedder
+    from index.embed import Embedder
+
+    try:
+        return Embedder(name, path=resolve_embedder(name))
+    except ModelError as exc:
+        raise EmbedderError(str(exc)) from exc
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from index.builder import update_index
-    from index.embed import Embedder
 
     s = _settings(args)
-    embedder = Embedder(s.embedder)
+    embedder = load_embedder(s.embedder)
     kwargs: dict[str, Any] = {"rebuild": args.rebuild, "hnsw_threshold": s.hnsw_threshold}
     kwargs["max_bytes"] = args.max_bytes or s.max_file_bytes
     if args.json or not sys.stderr.isatty():
@@ -118,7 +131,6 @@ def _format_hit(i: int, hit: Any) -> str:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from index.embed import Embedder
     from index.search import Filters, Searcher
 
     if (args.query is None) == (args.jsonl is None):
@@ -126,7 +138,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if args.k < 1:
         raise UsageError("-k must be at least 1")
     s = _settings(args)
-    searcher = Searcher(s.index_dir, Embedder(s.embedder))
+    searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.jsonl is not None:
         try:
@@ -184,7 +196,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.storage import IndexError_
 
     args = build_parser().parse_args(argv)
-    commands = {"index": cmd_index, "search": cmd_search, "stats": cmd_stats}
+    commands = {"index": cmd_index, "search": cmd_search, "stats": cmd_stats, "models": models_cli.run}
     try:
         return commands[args.command](args)
     except (UsageError, IndexError_, EmbedderError) as exc:

@@ -43,7 +43,8 @@ def resolve_model_path(name: str) -> str:
 class Embedder:
     """Encodes passages and questions into normalised float32 vectors."""
 
-    def __init__(self, name: str = DEFAULT_EMBEDDER, *, device: str = "cpu") -> None:
+    def __init__(self, name: str = DEFAULT_EMBEDDER, *, path: str | None = None, device: str = "cpu") -> None:
+        """`name` is recorded in the index manifest; `path`, when given, is where the model is."""
         self.name = name
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
@@ -51,7 +52,7 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from sentence_transformers import SentenceTransformer
 
-        path = resolve_model_path(name)
+        path = path or resolve_model_path(name)
         try:
             self.model: SentenceTransformer = SentenceTransformer(
                 path, device=device, local_files_only=not Path(path).exists()

@@ -32,7 +32,7 @@ def _fold(token: str) -> str:
 
 
 @cache
-def _stopwords(language: str) -> frozenset[str]:
+def stopwords(language: str) -> frozenset[str]:
     words = STOPWORDS_FRENCH if language == "fr" else STOPWORDS_EN
     return frozenset(_fold(w.lower()) for w in words)
 
@@ -48,7 +48,7 @@ def words(text: str) -> list[str]:
 
 def tokenize(text: str, language: str) -> list[str]:
     """Index-side tokens: lower-cased words, stop words dropped, stemmed, accents folded."""
-    stop = _stopwords(language)
+    stop = stopwords(language)
     toks = [w for w in words(text) if _fold(w) not in stop]
     return [_fold(s) for s in _stemmer(language).stemWords(toks)]
 
@@ -57,9 +57,7 @@ def tokenize_query(text: str, languages: Iterable[str]) -> list[str]:
     """Query-side tokens: the union of the stems in each language (deduplicated, in order)."""
     langs = sorted(set(languages)) or ["fr"]
     stop = (
-        set.intersection(*(set(_stopwords(lang)) for lang in langs))
-        if len(langs) > 1
-        else _stopwords(langs[0])
+        set.intersection(*(set(stopwords(lang)) for lang in langs)) if len(langs) > 1 else stopwords(langs[0])
     )
     toks = [w for w in words(text) if _fold(w) not in stop]
     out: dict[str, None] = {}

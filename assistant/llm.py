@@ -1,0 +1,137 @@
+"""Text generation backends: llama-cpp-python in process, or any OpenAI-compatible server.
+
+Both stream text pieces and take the same (system, user) prompt pair, so prompts,
+verification and streaming behave the same whichever runs the model. A GGUF without a chat
+template (a base model such as the embedded Gemma 3 270M) is driven as plain completion.
+One generation at a time per loaded model: llama.cpp contexts are not re-entrant.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+
+class GenerationError(RuntimeError):
+    """The model could not be loaded or reached; the message says how to fix it."""
+
+
+class Generator(Protocol):
+    name: str
+    follows_instructions: bool
+
+    def stream(
+        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> Iterator[str]: ...
+
+
+def complete(gen: Generator, system: str, user: str, **kwargs: Any) -> str:
+    return "".join(gen.stream(system, user, **kwargs))
+
+
+class LlamaCppGenerator:
+    """A GGUF model loaded in this process."""
+
+    def __init__(self, path: Path, *, n_ctx: int = 4096, n_threads: int | None = None) -> None:
+        from llama_cpp import Llama
+
+        try:
+            self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        except (ValueError, RuntimeError) as exc:
+            raise GenerationError(
+                f"cannot load the model file {path} ({exc}); it may be truncated or corrupted: "
+                "run `briefing-assistant models pull NAME` again, or reinstall its package"
+            ) from exc
+        self.name = Path(path).name
+        self.chat = bool(self.llm.metadata.get("tokenizer.chat_template"))
+        self.follows_instructions = self.chat
+        self.lock = threading.Lock()
+
+    def stream(
+        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> Iterator[str]:
+        with self.lock:
+            if self.chat:
+                messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
+                for chunk in self.llm.create_chat_completion(
+                    messages=messages,  # type: ignore[arg-type]
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    stop=stop,
+                    stream=True,
+                ):
+                    piece = cast(dict[str, Any], chunk)["choices"][0]["delta"].get("content")
+                    if piece:
+                        yield piece
+            else:
+                for part in self.llm.create_completion(
+                    f"{system}\n\n{user}", max_tokens=max_tokens, temperature=0.0, stop=stop, stream=True
+                ):
+                    piece = cast(dict[str, Any], part)["choices"][0]["text"]
+                    if piece:
+                        yield piece
+
+    def prompt_eval_ms(self, system: str, user: str) -> float:
+        """Raw llama.cpp time to evaluate this prompt (the floor under time to first token)."""
+        import time
+
+        tokens = self.llm.tokenize(f"{system}\n\n{user}".encode())
+        with self.lock:
+            self.llm.reset()
+            start = time.perf_counter()
+            self.llm.eval(tokens)
+            return 1000 * (time.perf_counter() - start)
+
+
+class OpenAIGenerator:
+    """Any server speaking the OpenAI chat completions API (llama-server, vLLM, Ollama)."""
+
+    def __init__(self, base_url: str, *, model: str = "default", timeout: float = 120.0) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.timeout = timeout
+        self.name = f"{model} @ {self.base_url}"
+        self.follows_instructions = True
+        self.lock = threading.Lock()
+
+    def stream(
+        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> Iterator[str]:
+        body: dict[str, Any] = {
+            "model": self.model,
+            "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],
+            "max_tokens": max_tokens,
+            "temperature": 0.0,
+            "stream": True,
+        }
+        if stop:
+            body["stop"] = stop
+        request = urllib.request.Request(
+            f"{self.base_url}/chat/completions",
+            data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json", "Accept": "text/event-stream"},
+        )
+        try:
+            response = urllib.request.urlopen(request, timeout=self.timeout)
+        except (urllib.error.URLError, OSError) as exc:
+            raise GenerationError(f"cannot reach the LLM server at {self.base_url}: {exc}") from exc
+        with response:
+            for raw in response:
+                line = raw.decode("utf-8", errors="replace").strip()
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    return
+                try:
+                    choice = json.loads(data)["choices"][0]
+                except (json.JSONDecodeError, KeyError, IndexError):
+                    continue
+                piece = (choice.get("delta") or {}).get("content") or choice.get("text")
+                if piece:
+                    yield piece
