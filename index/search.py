@@ -13,6 +13,7 @@ weak ranker the same vote as a strong one; a weighted score sum does not.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,35 @@ class Searcher:
         fused = np.where(self.is_footnote[rows], fused * w.footnote, fused)
         order = np.argsort(-fused, kind="stable")
         return rows[order], fused[order].astype(np.float32)
+
+    def coverage(self, query: str, texts: list[str]) -> float:
+        """Best share of the question's content (IDF-weighted stems) found in one of `texts`.
+
+        An absolute measure, unlike the fused score which is scaled per query: it is what
+        abstention is calibrated on. A stem absent from the whole index weighs the most, since
+        a name the briefings never mention is the strongest sign they do not answer.
+        """
+        if self.words is None or not texts:
+            return 0.0
+        bm25 = self.words.bm25
+        indptr = bm25.scores["indptr"]
+        n = max(self.size, 1)
+        q = list(dict.fromkeys(tokenize_query(query, self.languages)))
+        if not q:
+            return 0.0
+
+        def idf(token: str) -> float:
+            tid = bm25.vocab_dict.get(token)
+            df = 0 if tid is None or tid + 1 >= len(indptr) else int(indptr[tid + 1] - indptr[tid])
+            return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
+        weights = {t: idf(t) for t in q}
+        total = sum(weights.values()) or 1.0
+        best = 0.0
+        for text in texts:
+            stems = set(tokenize_query(text, self.languages))
+            best = max(best, sum(w for t, w in weights.items() if t in stems) / total)
+        return best
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         rows, fused = self.scores(query, filters)

@@ -1,0 +1,370 @@
+"""The answer records, sentence and quote scanning, and the extractive answer.
+
+The extractive answer is what the user gets whenever the LLM's answer cannot be verified —
+always, with the embedded 270M base model, which cannot follow instructions — so it must be
+correct on its own: verbatim sentences of the retrieved passages, chosen by lexical overlap
+with the question and the passage's retrieval rank, each with its citation.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import prompts
+from index.lexical import tokenize
+
+if TYPE_CHECKING:
+    from index.search import Hit
+
+ChangeKind = Literal[
+    "quote_normalised",  # verified after normalisation; the passage's own characters restored
+    "quote_replaced",  # replaced by the closest verbatim span (fuzzy alignment)
+    "quote_removed",  # nothing close enough in any passage
+    "marker_removed",  # points to no passage of the context
+    "marker_moved",  # the quote is verbatim in another passage than the one cited
+    "sentence_dropped",  # unsupported numbers, dates or names, or no support at all
+    "quote_mark_removed",  # a quote mark with no partner, so no verifiable quote
+    "fallback",  # nothing supported left: extractive answer instead
+    "abstention",  # the LLM said the context does not answer
+]
+
+
+@dataclass(frozen=True)
+class ContextPassage:
+    """A retrieved passage as shown to the LLM, under its marker [marker] (1-based)."""
+
+    marker: int
+    id: str
+    text: str
+    file: str = ""
+    kind: str = "bullet"
+    number: int = 0
+    briefing_date: str | None = None  # ISO date
+    source: str | None = None  # bullet: its footnotes' text; footnote: None (it is the source)
+
+    @classmethod
+    def from_hit(cls, hit: Hit, marker: int) -> ContextPassage:
+        """Adapter from a search hit; a bullet's sources are its footnotes' text."""
+        source = "; ".join(str(n.get("text", "")) for n in hit.footnotes) or None
+        return cls(marker, hit.id, hit.text, hit.file, hit.kind, hit.number, hit.briefing_date, source)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Marker [marker] of the final text (dense, 1-based): its passage and verified quotes."""
+
+    marker: int
+    passage: ContextPassage
+    quotes: tuple[str, ...]  # each a verbatim substring of passage.text
+
+    @property
+    def passage_id(self) -> str:
+        return self.passage.id
+
+
+@dataclass(frozen=True)
+class Change:
+    """One edit made to the LLM's answer, for logs and tests."""
+
+    kind: ChangeKind
+    before: str
+    after: str = ""
+    reason: str = ""
+
+
+@dataclass
+class Verified:
+    """An answer whose quotes and markers have been checked against the context."""
+
+    text: str
+    citations: list[Citation]
+    changes: list[Change] = field(default_factory=list)
+    fallback: bool = False  # the text is the extractive answer (the LLM's was not supported)
+    abstained: bool = False
+
+    def of_kind(self, kind: ChangeKind) -> list[Change]:
+        return [c for c in self.changes if c.kind == kind]
+
+
+# Quote marks: opening -> closing. Straight quotes pair with themselves (no nesting).
+PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", '"': '"'}
+QUOTE_CHARS = frozenset('«»“”„‟‹›"')
+OPEN_CLOSE = {"fr": ("« ", " »"), "en": ("“", "”")}
+MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
+
+# The fixed abstention sentence lives in prompts/abstain.LANG.txt, beside the other wording.
+ABSTAIN = {language: prompts.render("abstain", language) for language in ("fr", "en")}
+
+
+def lang(language: str) -> str:
+    return "fr" if language == "fr" else "en"
+
+
+@dataclass(frozen=True)
+class QuoteSpan:
+    open: int  # index of the opening mark
+    close: int  # index of the closing mark; the content is text[open + 1 : close]
+
+
+def quote_spans(text: str) -> list[QuoteSpan]:
+    """Outermost balanced quotations; nesting is counted for the asymmetric pairs."""
+    spans: list[QuoteSpan] = []
+    i = 0
+    while i < len(text):
+        opening = text[i]
+        closing = PAIRS.get(opening)
+        if closing is None:
+            i += 1
+            continue
+        depth, j = 1, i + 1
+        while j < len(text):
+            c = text[j]
+            if c == closing:
+                depth -= 1
+                if depth == 0:
+                    break
+            elif c == opening:
+                depth += 1
+            j += 1
+        if j < len(text):
+            spans.append(QuoteSpan(i, j))
+            i = j + 1
+        else:
+            i += 1
+    return spans
+
+
+_ABBREV = frozenset(
+    """m mm mme mmes mlle mlles dr pr me st ste mgr gal gen gén col cdt lt sgt capt prof mr mrs ms jr sr
+    av apr cf p pp vol no n nº art env ca fig ed éd etc vs approx inc ltd co corp dept
+    janv févr fevr avr juil sept oct nov déc dec jan feb mar apr jun jul aug sep e.g i.e
+    c.-à-d c.-à.-d j.-c""".split()
+)
+_END = re.compile(r"[.!?…]+[»”\"’)]*(?=\s)|\n+")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans (start, end), trimmed of whitespace.
+
+    A line break or a stop ends a sentence, a stop only before a capital, digit, quote or bullet:
+    never inside a quotation (« … » may hold several sentences), after a known abbreviation
+    (M., Mme, etc.) or an initial (J. Biden), nor inside a decimal (3.5 has no space).
+    """
+    inside = [False] * len(text)
+    for q in quote_spans(text):
+        for k in range(q.open + 1, q.close):
+            inside[k] = True
+    cuts: list[int] = []
+    for m in _END.finditer(text):
+        if inside[m.start()]:
+            continue
+        if m.group().startswith("\n"):
+            cuts.append(m.end())
+            continue
+        rest = text[m.end() :].lstrip()
+        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in '«“"-•*['):
+            continue
+        if m.group()[0] == ".":
+            word = re.search(r"([^\s(«“\"]*)$", text[: m.start()])
+            token = (word.group(1) if word else "").lower()
+            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
+                continue
+        cuts.append(m.end())
+    spans, start = [], 0
+    for end in [*cuts, len(text)]:
+        seg = text[start:end]
+        lead = len(seg) - len(seg.lstrip())
+        if seg.strip():
+            spans.append((start + lead, start + len(seg.rstrip())))
+        start = end
+    return spans
+
+
+_MONTHS = {
+    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
+    "en": "January February March April May June July August September October November December".split(),
+}
+
+
+def format_date(iso: str | None, language: str) -> str | None:
+    """2022-09-15 -> "15 septembre 2022" / "15 September 2022" (partial dates too)."""
+    if not iso:
+        return None
+    parts = iso.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return iso
+    if len(numbers) == 1:
+        return str(numbers[0])
+    if not 1 <= numbers[1] <= 12:
+        return iso
+    month = _MONTHS[lang(language)][numbers[1] - 1]
+    if len(numbers) == 2:
+        return f"{month} {numbers[0]}"
+    day = "1er" if numbers[2] == 1 and lang(language) == "fr" else str(numbers[2])
+    return f"{day} {month} {numbers[0]}"
+
+
+def attribution(passage: ContextPassage, language: str) -> str:
+    """The lead-in naming the briefing: « Selon le briefing du 15 septembre 2022, »."""
+    date = format_date(passage.briefing_date, language)
+    if lang(language) == "fr":
+        if date:
+            return f"Selon le briefing du {date}, "
+        return f"Selon le briefing {passage.file}, " if passage.file else "Selon un briefing, "
+    if date:
+        return f"According to the briefing of {date}, "
+    return f"According to the briefing {passage.file}, " if passage.file else "According to a briefing, "
+
+
+def render_quote(quote: str, language: str) -> str:
+    opening, closing = OPEN_CLOSE[lang(language)]
+    return f"{opening}{quote}{closing}"
+
+
+def trim_quote(text: str, start: int, end: int, drop_stop: bool = True) -> tuple[int, int]:
+    """Narrow a passage span to a clean quote: no edge spaces, no marker, no final full stop
+    (unless drop_stop is False: the LLM's quote keeps what it verbatim quoted).
+
+    A marker-like "[2]" inside a passage would read as a citation in the answer, so the
+    span is cut to its longest piece free of them.
+    """
+    pieces, pos = [], start
+    for m in MARKER.finditer(text, start, end):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, end))
+    start, end = max(pieces, key=lambda p: p[1] - p[0])
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and (
+        text[end - 1].isspace() or (drop_stop and text[end - 1] == "." and text[end - 3 : end] != "...")
+    ):
+        end -= 1
+    return start, end
+
+
+_WH = {
+    "number": re.compile(r"\b(combien|how (many|much)|quel (nombre|montant)|what (number|amount))\b"),
+    "date": re.compile(r"\b(quand|when|quelle date|what date|en quelle ann[ée]e|what year)\b"),
+    "name": re.compile(r"\b(qui|who|whom|quel pays|which country)\b"),
+}
+_DATE_WORDS = re.compile(
+    r"\d{4}|\b\d{1,2}(er)? [a-zéû]+\b|hier|yesterday|aujourd'hui|today|ce matin|this morning"
+)
+RANK_WEIGHT = 0.3  # a sentence of the top passage gets +0.3, of the second +0.15, …
+TYPE_BONUS = 0.15  # the sentence holds what a "how many / when / who" question asks for
+MIN_SHARE = 0.35  # of the question's IDF mass, else it is not answered ("Quel temps fait-il ?")
+SECOND_SENTENCE = 0.6  # a second sentence must score 60 % of the first, unless it follows it
+
+
+def _holds(kind: str, sentence: str, question: str) -> bool:
+    """Does the sentence hold a number / date / name that the question does not already say?"""
+    asked = {fold(w) for w in re.findall(r"\w+", question)}
+    if kind == "number":
+        return any(n not in asked for n in re.findall(r"\d+", sentence))
+    if kind == "date":
+        return bool(_DATE_WORDS.search(sentence.lower()))
+    names = re.findall(r"(?<=[\s,;(])[A-Z][\w-]+", sentence)
+    return any(fold(n) not in asked for n in names)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    score: float
+    rank: int
+    index: int  # of the sentence within its passage
+    passage: ContextPassage
+    start: int
+    end: int
+
+
+def _stems(text: str) -> set[str]:
+    """Stems in both languages: questions may be English about French briefings."""
+    return set(tokenize(text, "fr")) | set(tokenize(text, "en"))
+
+
+def extractive_answer(
+    question: str, context: Sequence[ContextPassage], language: str, max_sentences: int = 2
+) -> Verified:
+    """Answer with the best matching sentences of the passages, quoted verbatim and cited.
+
+    A sentence scores the IDF-weighted share of the question's stems it contains (IDF over
+    the context's sentences, so a word in every passage counts little; a stem found nowhere
+    weighs most), plus a retrieval rank prior and a bonus when it holds the kind of thing
+    the question asks for. A best share under MIN_SHARE means the context does not answer.
+    """
+    language = lang(language)
+    q_stems = set(tokenize(question, language)) or _stems(question)
+    sentences = [
+        (rank, index, p, s, e, _stems(p.text[s:e]))
+        for rank, p in enumerate(context)
+        for index, (s, e) in enumerate(split_sentences(p.text))
+    ]
+    n = len(sentences)
+    idf = {t: math.log(1 + n / max(1, sum(t in x[-1] for x in sentences))) for t in q_stems}
+    total = sum(idf.values()) or 1.0
+    wanted = [k for k, rx in _WH.items() if rx.search(question.lower())]
+    candidates = []
+    for rank, index, p, s, e, st in sentences:
+        share = sum(w for t, w in idf.items() if t in st) / total
+        if share < MIN_SHARE:
+            continue
+        score = share + RANK_WEIGHT / (rank + 1)
+        if any(_holds(k, p.text[s:e], question) for k in wanted):
+            score += TYPE_BONUS
+        candidates.append(_Candidate(score, rank, index, p, s, e))
+    if not candidates:
+        return Verified(ABSTAIN[language], [], abstained=True)
+    candidates.sort(key=lambda c: (-c.score, c.rank, c.start))
+    best = candidates[0]
+    chosen = [best]
+    for rank, index, p, s, e, st in sentences:
+        # The sentence right after the best one, in the same bullet, often completes it.
+        if p is best.passage and index == best.index + 1 and q_stems & st and len(chosen) < max_sentences:
+            chosen.append(_Candidate(0.0, rank, index, p, s, e))
+    for c in candidates[1:]:
+        if len(chosen) < max_sentences and c.score >= SECOND_SENTENCE * best.score:
+            chosen.append(c)
+    parts: list[str] = []
+    citations: list[Citation] = []
+    for group in _merge_adjacent(chosen):
+        p = group.passage
+        start, end = trim_quote(p.text, group.start, group.end)
+        if start >= end:
+            continue
+        quote = p.text[start:end]
+        marker = next((c.marker for c in citations if c.passage.id == p.id), len(citations) + 1)
+        if marker > len(citations):
+            citations.append(Citation(marker, p, (quote,)))
+        else:
+            old = citations[marker - 1]
+            citations[marker - 1] = Citation(marker, p, (*old.quotes, quote))
+        parts.append(f"{attribution(p, language)}{render_quote(quote, language)} [{marker}].")
+    if not parts:
+        return Verified(ABSTAIN[language], [], abstained=True)
+    return Verified(" ".join(parts), citations, fallback=True)
+
+
+def _merge_adjacent(chosen: list[_Candidate]) -> list[_Candidate]:
+    """Chosen sentences of one passage with nothing between them become one quote."""
+    out: list[_Candidate] = []
+    for c in sorted(chosen, key=lambda c: (c.rank, c.start)):
+        last = out[-1] if out else None
+        if last and last.passage is c.passage and not c.passage.text[last.end : c.start].strip():
+            out[-1] = _Candidate(last.score, last.rank, last.index, last.passage, last.start, c.end)
+        else:
+            out.append(c)
+    return sorted(out, key=lambda c: -max(x.score for x in chosen if x.passage is c.passage))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, for comparing names and numbers (not quotes)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
