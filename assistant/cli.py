@@ -9,18 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant import models_cli
-from assistant.settings import Settings
+from assistant import ask_cli, models_cli
+from assistant.loading import UsageError, add_common, load_embedder, settings_from
+from assistant.settings import SettingsError
 from index.embed import EmbedderError
-
-
-class UsageError(Exception):
-    pass
-
-
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--index", type=Path, help="index directory (default: user data dir, or $BRIEFING_INDEX)")
-    p.add_argument("--embedder", help="sentence-transformers model name or path (default: all-MiniLM-L6-v2)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,7 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("index", help="index briefing files and folders (incremental)")
-    _common(p)
+    add_common(p)
     p.add_argument("paths", nargs="+", help="files or folders (.txt, .md, .html)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON, no progress bar")
     p.add_argument(
@@ -39,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, help="skip files larger than this (default 20 MB)")
 
     p = sub.add_parser("search", help="find the passages that answer a question")
-    _common(p)
+    add_common(p)
     p.add_argument("query", nargs="?", help="the question")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -50,32 +42,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="date_to", help="only briefings dated on or before (YYYY-MM-DD)")
     p.add_argument("--file", dest="files", action="append", help="only this briefing file (repeatable)")
 
+    ask_cli.add_parsers(sub)
     models_cli.add_parser(sub)
 
     p = sub.add_parser("stats", help="what the index holds")
-    _common(p)
+    add_common(p)
     p.add_argument("--json", action="store_true")
     return parser
-
-
-def _settings(args: argparse.Namespace) -> Settings:
-    s = Settings()
-    if args.index:
-        s.index_dir = args.index
-    if args.embedder:
-        s.embedder = args.embedder
-    return s
-
-
-def load_embedder(name: str) -> Any:
-    """The embedder named in settings, found through models.txt (packaged, pulled, or a path)."""
-    from assistant.models import ModelError, resolve_embedder
-    from index.embed import Embedder
-
-    try:
-        return Embedder(name, path=resolve_embedder(name))
-    except ModelError as exc:
-        raise EmbedderError(str(exc)) from exc
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -83,7 +56,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     from index.builder import update_index
 
-    s = _settings(args)
+    s = settings_from(args)
     embedder = load_embedder(s.embedder)
     kwargs: dict[str, Any] = {"rebuild": args.rebuild, "hnsw_threshold": s.hnsw_threshold}
     kwargs["max_bytes"] = args.max_bytes or s.max_file_bytes
@@ -137,7 +110,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("give a QUERY or --jsonl FILE (one of them)")
     if args.k < 1:
         raise UsageError("-k must be at least 1")
-    s = _settings(args)
+    s = settings_from(args)
     searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.jsonl is not None:
@@ -175,7 +148,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_stats(args: argparse.Namespace) -> int:
     from index import storage
 
-    s = _settings(args)
+    s = settings_from(args)
     gen = storage.current_generation(s.index_dir)
     if gen is None:
         raise storage.IndexError_(
@@ -193,13 +166,22 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from assistant.llm import GenerationError
+    from assistant.models import ModelError
     from index.storage import IndexError_
 
     args = build_parser().parse_args(argv)
-    commands = {"index": cmd_index, "search": cmd_search, "stats": cmd_stats, "models": models_cli.run}
+    commands = {
+        "index": cmd_index,
+        "search": cmd_search,
+        "stats": cmd_stats,
+        "models": models_cli.run,
+        "ask": ask_cli.cmd_ask,
+        "eval": ask_cli.cmd_eval,
+    }
     try:
         return commands[args.command](args)
-    except (UsageError, IndexError_, EmbedderError) as exc:
+    except (UsageError, IndexError_, EmbedderError, SettingsError, ModelError, GenerationError) as exc:
         print(f"briefing-assistant: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -291,14 +291,19 @@ def _stems(text: str) -> set[str]:
 
 
 def extractive_answer(
-    question: str, context: Sequence[ContextPassage], language: str, max_sentences: int = 2
+    question: str,
+    context: Sequence[ContextPassage],
+    language: str,
+    max_sentences: int = 2,
+    min_share: float = MIN_SHARE,
 ) -> Verified:
     """Answer with the best matching sentences of the passages, quoted verbatim and cited.
 
     A sentence scores the IDF-weighted share of the question's stems it contains (IDF over
     the context's sentences, so a word in every passage counts little; a stem found nowhere
     weighs most), plus a retrieval rank prior and a bonus when it holds the kind of thing
-    the question asks for. A best share under MIN_SHARE means the context does not answer.
+    the question asks for. A best share under `min_share` means the context does not answer;
+    the pipeline lowers it once its own retrieval-level gate has decided the briefings answer.
     """
     language = lang(language)
     q_stems = set(tokenize(question, language)) or _stems(question)
@@ -314,7 +319,7 @@ def extractive_answer(
     candidates = []
     for rank, index, p, s, e, st in sentences:
         share = sum(w for t, w in idf.items() if t in st) / total
-        if share < MIN_SHARE:
+        if share < min_share:
             continue
         score = share + RANK_WEIGHT / (rank + 1)
         if any(_holds(k, p.text[s:e], question) for k in wanted):
@@ -330,7 +335,13 @@ def extractive_answer(
         if p is best.passage and index == best.index + 1 and q_stems & st and len(chosen) < max_sentences:
             chosen.append(_Candidate(0.0, rank, index, p, s, e))
     for c in candidates[1:]:
-        if len(chosen) < max_sentences and c.score >= SECOND_SENTENCE * best.score:
+        # A second sentence from the same bullet only: another bullet's best sentence was
+        # measured to lower citation precision more than it adds answers (README).
+        if (
+            c.passage is best.passage
+            and len(chosen) < max_sentences
+            and c.score >= SECOND_SENTENCE * best.score
+        ):
             chosen.append(c)
     parts: list[str] = []
     citations: list[Citation] = []

@@ -1,31 +1,84 @@
-"""Settings shared by the command line and the chat page, with their defaults.
+"""Settings shared by the command line and the chat page, with their sources.
 
-Precedence: command-line flag, then environment variable (BRIEFING_INDEX, BRIEFING_EMBEDDER),
-then the default. The default index lives in the user's data directory (platformdirs).
+Precedence: command-line flag, then environment variable, then the config file
+(`config.toml` in the user config directory, or $BRIEFING_CONFIG), then the default.
+Keys (file / environment): index / BRIEFING_INDEX, embedder / BRIEFING_EMBEDDER,
+llm / BRIEFING_LLM, llm_url / BRIEFING_LLM_URL, k / BRIEFING_K.
 """
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from platformdirs import user_data_path
+from platformdirs import user_config_path, user_data_path
 
 from index.decode import DEFAULT_MAX_BYTES
 from index.embed import DEFAULT_EMBEDDER
 from index.vectors import DEFAULT_HNSW_THRESHOLD
+
+DEFAULT_LLM = "gemma-3-270m-q4_k_m"
+
+
+class SettingsError(ValueError):
+    pass
 
 
 def default_index_dir() -> Path:
     return user_data_path("briefing-assistant", appauthor=False) / "index"
 
 
+def config_path() -> Path:
+    return Path(
+        os.environ.get("BRIEFING_CONFIG")
+        or user_config_path("briefing-assistant", appauthor=False) / "config.toml"
+    )
+
+
+def _file_values() -> dict[str, Any]:
+    path = config_path()
+    if not path.is_file():
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"cannot read the config file {path}: {exc}") from exc
+
+
 @dataclass
 class Settings:
-    index_dir: Path = field(
-        default_factory=lambda: Path(os.environ.get("BRIEFING_INDEX") or default_index_dir())
-    )
-    embedder: str = field(default_factory=lambda: os.environ.get("BRIEFING_EMBEDDER") or DEFAULT_EMBEDDER)
+    index_dir: Path = field(default_factory=default_index_dir)
+    embedder: str = DEFAULT_EMBEDDER
+    llm: str = DEFAULT_LLM
+    llm_url: str | None = None
+    k: int = 5
     max_file_bytes: int = DEFAULT_MAX_BYTES
     hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
+
+    @classmethod
+    def load(cls) -> Settings:
+        """Defaults, overridden by the config file, overridden by the environment."""
+        values = _file_values()
+        env = {
+            "index": os.environ.get("BRIEFING_INDEX"),
+            "embedder": os.environ.get("BRIEFING_EMBEDDER"),
+            "llm": os.environ.get("BRIEFING_LLM"),
+            "llm_url": os.environ.get("BRIEFING_LLM_URL"),
+            "k": os.environ.get("BRIEFING_K"),
+        }
+        values.update({k: v for k, v in env.items() if v})
+        s = cls()
+        if values.get("index"):
+            s.index_dir = Path(str(values["index"])).expanduser()
+        for key in ("embedder", "llm", "llm_url"):
+            if values.get(key):
+                setattr(s, key, str(values[key]))
+        if values.get("k") is not None:
+            try:
+                s.k = int(values["k"])
+            except ValueError as exc:
+                raise SettingsError(f"k must be a whole number, not {values['k']!r}") from exc
+        return s

@@ -54,7 +54,10 @@ def tokenize(text: str, language: str) -> list[str]:
 
 
 def tokenize_query(text: str, languages: Iterable[str]) -> list[str]:
-    """Query-side tokens: the union of the stems in each language (deduplicated, in order)."""
+    """Query-side tokens: the union of the stems in each language (deduplicated, in order).
+
+    Stop words of every index language are dropped, so "la" or "the" never decide a match.
+    """
     langs = sorted(set(languages)) or ["fr"]
     stop = (
         set.intersection(*(set(stopwords(lang)) for lang in langs)) if len(langs) > 1 else stopwords(langs[0])

@@ -1,0 +1,202 @@
+"""The answering pipeline: rewrite → retrieve → decide → generate → verify.
+
+The model's words are never trusted: every answer goes through assistant.verify, which keeps
+only verbatim quotes with valid markers and falls back to the extractive answer. Before any
+generation, the retrieved passages must cover enough of the question (Searcher.coverage);
+otherwise the answer is the fixed abstention sentence with the closest material listed.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import prompts
+from assistant.extract import ABSTAIN, ContextPassage, Verified, extractive_answer
+from assistant.llm import Generator
+from assistant.rewrite import Turn, standalone_question
+from assistant.verify import verify
+from index.language import detect_language
+from index.search import Filters, Hit, Searcher
+
+# Calibrated on the PIAF dev set (160 unanswerable, 600 answerable questions): at 0.25 about 5 %
+# of answerable questions are refused. Higher thresholds catch more unanswerable questions but
+# refuse answerable ones much faster (README, "Answer quality"), so the gate stays low.
+DEFAULT_MIN_COVERAGE = 0.25
+# Once the gate has passed, the extractive answer quotes the best sentence even on thin overlap.
+FALLBACK_MIN_SHARE = 0.1
+
+
+@dataclass
+class AnswerSettings:
+    k: int = 5  # passages given to the model and to the extractive fallback
+    max_tokens: int = 200
+    min_coverage: float = DEFAULT_MIN_COVERAGE
+    language: str = "auto"  # or "fr" / "en": the answer's language
+
+
+@dataclass
+class Answer:
+    question: str
+    standalone_question: str
+    language: str
+    text: str
+    abstained: bool
+    fallback: bool
+    citations: list[dict[str, Any]]
+    passages: list[Hit]
+    timings: dict[str, float]
+    model: dict[str, str]
+    raw: str = ""  # what the model generated, before verification
+    changes: list[dict[str, str]] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": self.citations,
+            "passages": [h.as_json() for h in self.passages],
+            "timings": self.timings,
+            "model": self.model,
+        }
+
+
+def question_language(question: str) -> str:
+    """French or English; an accented letter tips a short question to French."""
+    default = "fr" if re.search(r"[àâçéèêëîïôûùüÿœæ]", question.lower()) else "en"
+    return detect_language(question, default=default)
+
+
+_TAG = re.compile(r"</?\s*(extrait|excerpt)\b[^>]*>", re.I)
+
+
+def context_block(passages: Sequence[ContextPassage], language: str) -> str:
+    """The passages, fenced and labelled; a fence inside a briefing is defused so text stays data."""
+    blocks = []
+    for p in passages:
+        text = _TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), p.text)
+        if p.source:
+            text += ("\n(Source : " if language == "fr" else "\n(Source: ") + _TAG.sub("", p.source) + ")"
+        blocks.append(
+            prompts.render(
+                "context",
+                language,
+                marker=p.marker,
+                file=p.file,
+                date=p.briefing_date or "",
+                kind=p.kind,
+                number=p.number,
+                text=text,
+            )
+        )
+    return "\n".join(blocks)
+
+
+def _citation_json(verified: Verified) -> list[dict[str, Any]]:
+    out = []
+    for c in verified.citations:
+        p = c.passage
+        out.append(
+            {
+                "marker": c.marker,
+                "id": p.id,
+                "file": p.file,
+                "kind": p.kind,
+                "number": p.number,
+                "quote": c.quotes[0] if c.quotes else "",
+                "quotes": list(c.quotes),
+                "source": p.source,
+                "briefing_date": p.briefing_date,
+            }
+        )
+    return out
+
+
+class Assistant:
+    """Answers questions about an index with a generator; loaded once, asked many times."""
+
+    def __init__(
+        self, searcher: Searcher, generator: Generator | None, settings: AnswerSettings | None = None
+    ):
+        self.searcher = searcher
+        self.generator = generator
+        self.settings = settings or AnswerSettings()
+        self.last_prompt: tuple[str, str] | None = None  # (system, user) of the last generation
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Turn] = (),
+        filters: Filters | None = None,
+        on_token: Callable[[str], None] | None = None,
+    ) -> Answer:
+        s = self.settings
+        start = time.perf_counter()
+        language = s.language if s.language in ("fr", "en") else question_language(question)
+        standalone = standalone_question(question, history, language, self.generator)
+        hits = self.searcher.search(standalone, s.k, filters)
+        retrieved = time.perf_counter()
+        timings = {
+            "retrieve_ms": round(1000 * (retrieved - start), 1),
+            "first_token_ms": 0.0,
+            "total_ms": 0.0,
+        }
+        model = {
+            "llm": self.generator.name if self.generator else "none",
+            "embedder": self.searcher.embedder.name,
+        }
+        context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
+
+        def done(verified: Verified, raw: str = "") -> Answer:
+            timings["total_ms"] = round(1000 * (time.perf_counter() - start), 1)
+            return Answer(
+                question=question,
+                standalone_question=standalone,
+                language=language,
+                text=verified.text,
+                abstained=verified.abstained,
+                fallback=verified.fallback,
+                citations=_citation_json(verified),
+                passages=hits,
+                timings=timings,
+                model=model,
+                raw=raw,
+                changes=[
+                    {"kind": c.kind, "before": c.before, "after": c.after, "reason": c.reason}
+                    for c in verified.changes
+                ],
+            )
+
+        coverage = self.searcher.coverage(standalone, [h.text for h in hits[:3]]) if hits else 0.0
+        if coverage < s.min_coverage:
+            return done(Verified(ABSTAIN[language], [], abstained=True))
+
+        raw = ""
+        if self.generator is not None:
+            system = prompts.render("system", language, abstain=ABSTAIN[language])
+            user = prompts.render(
+                "answer", language, context=context_block(context, language), question=question
+            )
+            pieces: list[str] = []
+            for piece in self.generator.stream(
+                system, user, max_tokens=s.max_tokens, stop=["\nQuestion", "</"]
+            ):
+                if not pieces:
+                    timings["first_token_ms"] = round(1000 * (time.perf_counter() - start), 1)
+                pieces.append(piece)
+                if on_token:
+                    on_token(piece)
+            raw = "".join(pieces)
+        verified = verify(raw, context, question, language)
+        if verified.abstained and (
+            verified.fallback or not (self.generator and self.generator.follows_instructions)
+        ):
+            # The gate said the briefings answer; a base model's "I don't know" is noise, and the
+            # extractive answer's own threshold is stricter than the calibrated gate.
+            verified = extractive_answer(question, context, language, min_share=FALLBACK_MIN_SHARE)
+        return done(verified, raw)

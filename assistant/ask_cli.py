@@ -1,0 +1,192 @@
+"""`ask` and `eval` on the command line: answers with verified quotes, and their measures."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.loading import UsageError, add_common, load_embedder, load_generator, settings_from
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("ask", help="answer a question with quotes from the briefings")
+    add_common(p, llm=True)
+    p.add_argument("question", nargs="?", help="the question")
+    p.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p.add_argument(
+        "--jsonl", type=Path, help="one {'question', 'history'?} object per line; one answer per line"
+    )
+    p.add_argument("-k", type=int, help="passages to retrieve (default 5)")
+    p.add_argument("--lang", choices=["auto", "fr", "en"], default="auto", help="answer language")
+    p.add_argument("--from", dest="date_from", help="only briefings dated on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", help="only briefings dated on or before (YYYY-MM-DD)")
+    p.add_argument("--file", dest="files", action="append", help="only this briefing file (repeatable)")
+
+    p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
+    add_common(p, llm=True)
+    p.add_argument("questions", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, help="a random sample of this many questions (seed 0)")
+    p.add_argument(
+        "--no-llm", action="store_true", help="skip generation: retrieval, abstention and extraction only"
+    )
+
+
+def _assistant(args: argparse.Namespace, *, llm: bool = True) -> Any:
+    from assistant.answer import AnswerSettings, Assistant
+    from index.search import Searcher
+
+    s = settings_from(args)
+    k = getattr(args, "k", None) or s.k
+    if k < 1:
+        raise UsageError("-k must be at least 1")
+    searcher = Searcher(s.index_dir, load_embedder(s.embedder))
+    generator = load_generator(s) if llm else None
+    return Assistant(searcher, generator, AnswerSettings(k=k, language=getattr(args, "lang", "auto")))
+
+
+def _print_answer(answer: Any) -> None:
+    print(answer.text)
+    if answer.standalone_question != answer.question:
+        print(f"  (question understood as: {answer.standalone_question})")
+    if answer.abstained:
+        if answer.passages:
+            print("\nClosest material:")
+            for h in answer.passages[:3]:
+                print(f"  - {h.file} ({h.briefing_date or 'undated'}), {h.kind} {h.number}: {h.text[:160]}")
+        return
+    print()
+    for c in answer.citations:
+        where = f"{c['file']} ({c['briefing_date'] or 'undated'}), {c['kind']} {c['number']}"
+        print(f"[{c['marker']}] {where}" + (f" — source: {c['source']}" if c["source"] else ""))
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from assistant.rewrite import Turn
+    from index.search import Filters
+
+    if (args.question is None) == (args.jsonl is None):
+        raise UsageError("give a QUESTION or --jsonl FILE (one of them)")
+    assistant = _assistant(args)
+    filters = Filters(args.date_from, args.date_to, args.files)
+    if args.jsonl is not None:
+        try:
+            lines = args.jsonl.read_text(encoding="utf-8").splitlines()
+        except OSError as exc:
+            raise UsageError(f"cannot read {args.jsonl}: {exc.strerror}") from exc
+        for n, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+                question = item["question"]
+                history = [
+                    Turn(str(h.get("question", "")), str(h.get("answer", "")))
+                    for h in item.get("history", [])
+                ]
+                if not isinstance(question, str):
+                    raise TypeError
+            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
+                print(json.dumps({"line": n, "error": "expected a JSON object with a string 'question'"}))
+                continue
+            answer = assistant.ask(question, history, filters)
+            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+        return 0
+    if args.json:
+        print(json.dumps(assistant.ask(args.question, (), filters).as_json(), ensure_ascii=False, indent=1))
+        return 0
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.live import Live
+        from rich.text import Text
+
+        # The model's words stream in grey, then give way to the verified answer.
+        streamed = Text(style="dim")
+        with Live(streamed, console=Console(), transient=True, refresh_per_second=12):
+            answer = assistant.ask(args.question, (), filters, on_token=streamed.append)
+    else:
+        answer = assistant.ask(args.question, (), filters)
+    _print_answer(answer)
+    return 0
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(text.replace("’", "'").split())
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 1) if values else None
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    try:
+        rows = [
+            json.loads(line)
+            for line in args.questions.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UsageError(f"cannot read questions from {args.questions}: {exc}") from exc
+    if args.limit:
+        rows = random.Random(0).sample(rows, min(args.limit, len(rows)))
+    assistant = _assistant(args, llm=not args.no_llm)
+    answered = quoted = cited = cited_gold = answer_in_quote = answerable_answered = 0
+    tp = fp = fn = 0
+    first, total, prompt_eval = [], [], []
+    for q in rows:
+        a = assistant.ask(q["question"])
+        gold = {
+            (g["file"], "bullet" if "bullet" in g else "footnote", g.get("bullet", g.get("footnote")))
+            for g in q.get("gold", [])
+        }
+        unanswerable = not q.get("answerable", True)
+        tp += a.abstained and unanswerable
+        fp += a.abstained and not unanswerable
+        fn += unanswerable and not a.abstained
+        total.append(a.timings["total_ms"])
+        if a.timings["first_token_ms"]:
+            first.append(a.timings["first_token_ms"])
+            if assistant.last_prompt and hasattr(assistant.generator, "prompt_eval_ms"):
+                prompt_eval.append(assistant.generator.prompt_eval_ms(*assistant.last_prompt))
+        if a.abstained:
+            continue
+        answered += 1
+        quotes = [qt for c in a.citations for qt in c["quotes"]]
+        quoted += bool(quotes)
+        for c in a.citations:
+            cited += 1
+            cited_gold += (c["file"], c["kind"], c["number"]) in gold
+        if not unanswerable:
+            answerable_answered += 1
+            answer_in_quote += any(_fold(ans) in _fold(qt) for ans in q.get("answers", []) for qt in quotes)
+    result = {
+        "questions": len(rows),
+        "answered": answered,
+        "verified_quote_share": round(quoted / answered, 3) if answered else None,
+        "citation_precision": round(cited_gold / cited, 3) if cited else None,
+        "answer_in_quote": round(answer_in_quote / answerable_answered, 3) if answerable_answered else None,
+        "abstention_precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "abstention_recall": round(tp / (tp + fn), 3) if tp + fn else None,
+        "first_token_ms_p50": _pct(first, 50),
+        "first_token_ms_p95": _pct(first, 95),
+        "total_ms_p50": _pct(total, 50),
+        "total_ms_p95": _pct(total, 95),
+        "raw_prompt_eval_ms_p50": _pct(prompt_eval, 50),
+        "raw_prompt_eval_ms_p95": _pct(prompt_eval, 95),
+        "llm": assistant.generator.name if assistant.generator else "none",
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>24}: {value}")
+    return 0

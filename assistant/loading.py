@@ -1,0 +1,59 @@
+"""Build settings and load the heavy pieces (embedder, searcher, LLM) once per process."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from assistant.settings import Settings
+from index.embed import EmbedderError
+
+
+class UsageError(Exception):
+    """Bad arguments; the message says what to give instead."""
+
+
+def add_common(p: argparse.ArgumentParser, *, llm: bool = False) -> None:
+    p.add_argument("--index", type=Path, help="index directory (default: user data dir, or $BRIEFING_INDEX)")
+    p.add_argument("--embedder", help="embedder name from models.txt, or a path (default: all-MiniLM-L6-v2)")
+    if llm:
+        p.add_argument(
+            "--llm", help="LLM name from models.txt, or a .gguf path (default: gemma-3-270m-q4_k_m)"
+        )
+        p.add_argument(
+            "--llm-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1, instead of in-process"
+        )
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    s = Settings.load()
+    if getattr(args, "index", None):
+        s.index_dir = args.index
+    if getattr(args, "embedder", None):
+        s.embedder = args.embedder
+    if getattr(args, "llm", None):
+        s.llm = args.llm
+    if getattr(args, "llm_url", None):
+        s.llm_url = args.llm_url
+    return s
+
+
+def load_embedder(name: str) -> Any:
+    """The embedder named in settings, found through models.txt (packaged, pulled, or a path)."""
+    from assistant.models import ModelError, resolve_embedder
+    from index.embed import Embedder
+
+    try:
+        return Embedder(name, path=resolve_embedder(name))
+    except ModelError as exc:
+        raise EmbedderError(str(exc)) from exc
+
+
+def load_generator(s: Settings) -> Any:
+    from assistant.llm import LlamaCppGenerator, OpenAIGenerator
+    from assistant.models import resolve_llm
+
+    if s.llm_url:
+        return OpenAIGenerator(s.llm_url)
+    return LlamaCppGenerator(resolve_llm(s.llm))
