@@ -178,14 +178,18 @@ class Assistant:
 
         raw = ""
         if self.generator is not None:
+            # A base model cannot follow the answer contract; whatever it says only survives if it
+            # verifies, so it gets a short context and a short budget (see README).
+            capable = self.generator.follows_instructions
+            shown = context if capable else context[:3]
+            budget = s.max_tokens if capable else min(s.max_tokens, 48)
             system = prompts.render("system", language, abstain=ABSTAIN[language])
             user = prompts.render(
-                "answer", language, context=context_block(context, language), question=question
+                "answer", language, context=context_block(shown, language), question=question
             )
+            self.last_prompt = (system, user)
             pieces: list[str] = []
-            for piece in self.generator.stream(
-                system, user, max_tokens=s.max_tokens, stop=["\nQuestion", "</"]
-            ):
+            for piece in self.generator.stream(system, user, max_tokens=budget, stop=["\nQuestion", "</"]):
                 if not pieces:
                     timings["first_token_ms"] = round(1000 * (time.perf_counter() - start), 1)
                 pieces.append(piece)

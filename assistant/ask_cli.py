@@ -12,7 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant.loading import UsageError, add_common, load_embedder, load_generator, settings_from
+from assistant.loading import (
+    UsageError,
+    add_common,
+    iter_questions,
+    load_embedder,
+    load_generator,
+    settings_from,
+)
 
 
 def add_parsers(sub: Any) -> None:
@@ -77,25 +84,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.jsonl is not None:
-        try:
-            lines = args.jsonl.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise UsageError(f"cannot read {args.jsonl}: {exc.strerror}") from exc
-        for n, line in enumerate(lines, start=1):
-            if not line.strip():
+        for item in iter_questions(args.jsonl):
+            if "error" in item:
+                print(json.dumps(item))
                 continue
-            try:
-                item = json.loads(line)
-                question = item["question"]
-                history = [
-                    Turn(str(h.get("question", "")), str(h.get("answer", "")))
-                    for h in item.get("history", [])
-                ]
-                if not isinstance(question, str):
-                    raise TypeError
-            except (json.JSONDecodeError, KeyError, TypeError, AttributeError):
-                print(json.dumps({"line": n, "error": "expected a JSON object with a string 'question'"}))
-                continue
+            question = item["question"]
+            history = [
+                Turn(str(h.get("question", "")), str(h.get("answer", "")))
+                for h in item.get("history") or []
+                if isinstance(h, dict)
+            ]
             answer = assistant.ask(question, history, filters)
             print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
         return 0

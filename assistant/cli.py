@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import ask_cli, models_cli
-from assistant.loading import UsageError, add_common, load_embedder, settings_from
+from assistant.loading import UsageError, add_common, iter_questions, load_embedder, settings_from
 from assistant.settings import SettingsError
 from index.embed import EmbedderError
 
@@ -114,20 +114,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.jsonl is not None:
-        try:
-            lines = args.jsonl.read_text(encoding="utf-8").splitlines()
-        except OSError as exc:
-            raise UsageError(f"cannot read {args.jsonl}: {exc.strerror}") from exc
-        for n, line in enumerate(lines, start=1):
-            if not line.strip():
+        for item in iter_questions(args.jsonl):
+            if "error" in item:
+                print(json.dumps(item))
                 continue
-            try:
-                question = json.loads(line)["question"]
-                if not isinstance(question, str):
-                    raise TypeError
-            except (json.JSONDecodeError, KeyError, TypeError):
-                print(json.dumps({"line": n, "error": "expected a JSON object with a string 'question'"}))
-                continue
+            question = item["question"]
             hits = searcher.search(question, args.k, filters)
             print(json.dumps({"query": question, "results": [h.as_json() for h in hits]}, ensure_ascii=False))
         return 0

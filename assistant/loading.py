@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -57,3 +59,25 @@ def load_generator(s: Settings) -> Any:
     if s.llm_url:
         return OpenAIGenerator(s.llm_url)
     return LlamaCppGenerator(resolve_llm(s.llm))
+
+
+def iter_questions(path: Path) -> Iterator[dict[str, Any]]:
+    """Objects of a JSONL file with a string 'question'; a bad line yields {"line", "error"} instead.
+
+    A bad line never stops a batch: its error takes its place in the output, order kept.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {path}: {exc}") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not isinstance(item.get("question"), str):
+                raise TypeError
+        except (json.JSONDecodeError, TypeError):
+            yield {"line": n, "error": "expected a JSON object with a string 'question'"}
+            continue
+        yield item
