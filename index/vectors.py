@@ -11,7 +11,7 @@ from pathlib import Path
 import faiss
 import numpy as np
 
-DEFAULT_HNSW_THRESHOLD = 200_000
+DEFAULT_HNSW_THRESHOLD = 50_000
 
 
 def build(vectors: np.ndarray, dim: int, hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD) -> faiss.Index:
