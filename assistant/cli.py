@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant import ask_cli, models_cli
+from assistant import ask_cli, chat_cli, models_cli
 from assistant.loading import UsageError, add_common, iter_questions, load_embedder, settings_from
 from assistant.settings import SettingsError
 from index.embed import EmbedderError
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     ask_cli.add_parsers(sub)
     models_cli.add_parser(sub)
+    chat_cli.add_parser(sub)
 
     p = sub.add_parser("stats", help="what the index holds")
     add_common(p)
@@ -169,6 +170,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "models": models_cli.run,
         "ask": ask_cli.cmd_ask,
         "eval": ask_cli.cmd_eval,
+        "chat": chat_cli.run,
     }
     try:
         return commands[args.command](args)

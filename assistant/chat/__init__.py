@@ -1,0 +1,1 @@
+"""The chat page: a Gradio front end over the same answering pipeline as the command line."""

@@ -1,0 +1,209 @@
+"""HTML for the chat page: answers with linked markers, the sources panel, the waiting state.
+
+Everything that comes from a briefing or a model is escaped here, before Gradio sees it: a
+briefing may hold `<script>` or Markdown, and both must show as the text they are. Markdown's
+own characters are written as entities so a `*` or `#` in a bullet stays a character.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assistant.answer import Answer
+
+_MD = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~"}
+_MARKER = re.compile(r"\[(\d+)\]")
+
+LABELS = {
+    "fr": {
+        "bullet": "puce",
+        "footnote": "note",
+        "undated": "sans date",
+        "understood": "Question comprise comme :",
+        "closest": "Passages les plus proches (non cités) :",
+        "sources": "Sources",
+        "cited_by": "citée par la puce",
+        "searching": "Recherche dans les briefings…",
+        "reading": "Lecture des passages avec {model}… {tokens} jetons",
+    },
+    "en": {
+        "bullet": "bullet",
+        "footnote": "footnote",
+        "undated": "undated",
+        "understood": "Understood as:",
+        "closest": "Closest material (not cited):",
+        "sources": "Sources",
+        "cited_by": "cited by bullet",
+        "searching": "Searching the briefings…",
+        "reading": "Reading the passages with {model}… {tokens} tokens",
+    },
+}
+
+
+def text(value: str) -> str:
+    """Plain text, safe as HTML and inert as Markdown."""
+    return "".join(_MD.get(c) or html.escape(c, quote=True) for c in value).replace("\n", "<br>")
+
+
+def _labels(language: str) -> dict[str, str]:
+    return LABELS.get(language, LABELS["en"])
+
+
+def anchor(turn: int, marker: int) -> str:
+    return f"src-{turn}-{marker}"
+
+
+def where(file: str, date: str | None, kind: str, number: int, language: str) -> str:
+    lab = _labels(language)
+    return f"{text(file)} · {text(date or lab['undated'])} · {lab.get(kind, kind)} {number}"
+
+
+def answer_html(answer: Answer, turn: int) -> str:
+    """The chat message: the verified answer, its markers linking to the sources panel."""
+    lab = _labels(answer.language)
+    parts = []
+    if answer.standalone_question.strip() != answer.question.strip():
+        parts.append(f'<p class="rewritten">{lab["understood"]} {text(answer.standalone_question)}</p>')
+    if answer.abstained:
+        parts.append(f'<div class="abstain"><p>{text(answer.text)}</p>')
+        if answer.passages:
+            items = "".join(
+                f"<li>{where(h.file, h.briefing_date, h.kind, h.number, answer.language)} — "
+                f"{text(_clip(h.text, 180))}</li>"
+                for h in answer.passages[:3]
+            )
+            parts.append(f'<p class="closest">{lab["closest"]}</p><ul class="closest">{items}</ul>')
+        parts.append("</div>")
+        return "".join(parts)
+    markers = {c["marker"] for c in answer.citations}
+    escaped = text(answer.text)
+    # Markers were escaped to entities with the rest; link the ones that cite something.
+    escaped_marker = re.compile(r"&#91;(\d+)&#93;")
+
+    def link(m: re.Match[str]) -> str:
+        n = int(m.group(1))
+        if n not in markers:
+            return m.group(0)
+        return f'<a class="cite" href="#{anchor(turn, n)}" title="source {n}">[{n}]</a>'
+
+    parts.append(f'<div class="answer">{escaped_marker.sub(link, escaped)}</div>')
+    return "".join(parts)
+
+
+def _clip(value: str, limit: int) -> str:
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def highlight(passage: str, quotes: Sequence[str]) -> str:
+    """The passage as HTML with each verbatim quote wrapped in <mark>."""
+    spans: list[tuple[int, int]] = []
+    for q in quotes:
+        q = q.strip()
+        if not q:
+            continue
+        start = passage.find(q)
+        if start < 0:  # verified quotes are verbatim, but tolerate whitespace/quote-mark variants
+            pattern = r"\s+".join(re.escape(w) for w in q.split())
+            pattern = re.sub(r"(\\?['’])", "['’]", pattern)
+            m = re.search(pattern, passage)
+            if not m:
+                continue
+            spans.append((m.start(), m.end()))
+        else:
+            spans.append((start, start + len(q)))
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if start < pos:
+            continue
+        out.append(text(passage[pos:start]))
+        out.append(f"<mark>{text(passage[start:end])}</mark>")
+        pos = end
+    out.append(text(passage[pos:]))
+    return "".join(out)
+
+
+@dataclass
+class TurnSources:
+    """What the panel shows for one answered question."""
+
+    turn: int
+    question: str
+    answer: Answer
+
+
+def _footnotes_html(hit: Any, language: str) -> str:
+    lab = _labels(language)
+    if hit is None:
+        return ""
+    if hit.kind == "bullet" and hit.footnotes:
+        items = "".join(f"<li>{int(n['number'])}. {text(str(n['text']))}</li>" for n in hit.footnotes)
+        return f'<ul class="notes">{items}</ul>'
+    if hit.kind == "footnote" and hit.cited_by:
+        items = "".join(
+            f"<li>{lab['cited_by']} {int(b['number'])} : {text(_clip(str(b['text']), 200))}</li>"
+            for b in hit.cited_by
+        )
+        return f'<ul class="notes">{items}</ul>'
+    return ""
+
+
+def turn_sources_html(t: TurnSources) -> str:
+    a = t.answer
+    head = f'<h4 class="turn">{t.turn}. {text(_clip(t.question, 120))}</h4>'
+    if a.abstained:
+        return head + f'<p class="no-source">{text(a.text)}</p>'
+    hits = {h.id: h for h in a.passages}
+    cards = []
+    for c in a.citations:
+        hit = hits.get(c["id"])
+        passage = hit.text if hit else c.get("quote", "")
+        quotes = c.get("quotes") or [c.get("quote", "")]
+        cards.append(
+            f'<div class="source" id="{anchor(t.turn, c["marker"])}">'
+            f'<div class="where"><span class="badge">[{int(c["marker"])}]</span> '
+            f"{where(c['file'], c['briefing_date'], c['kind'], int(c['number']), a.language)}</div>"
+            f'<p class="passage">{highlight(passage, quotes)}</p>'
+            f"{_footnotes_html(hit, a.language)}</div>"
+        )
+    return head + "".join(cards)
+
+
+def sources_html(turns: Sequence[TurnSources], language: str = "en") -> str:
+    """The whole panel, newest answer first, so every marker in the chat has its target."""
+    if not turns:
+        hint = (
+            "Les passages cités par les réponses s’affichent ici, citations surlignées."
+            if language == "fr"
+            else "The passages an answer cites appear here, with the quoted words highlighted."
+        )
+        return f'<div id="sources-panel"><p class="hint">{hint}</p></div>'
+    body = "".join(turn_sources_html(t) for t in reversed(turns))
+    return f'<div id="sources-panel">{body}</div>'
+
+
+def waiting_html(stage: str, model: str, tokens: int, draft: str, language: str) -> str:
+    """Shown in the chat while an answer is being made."""
+    lab = _labels(language)
+    if draft:
+        return f'<div class="draft">{text(draft)}</div>'
+    if stage == "generating":
+        return f'<p class="working">{text(lab["reading"].format(model=model, tokens=tokens))}</p>'
+    return f'<p class="working">{lab["searching"]}</p>'
+
+
+def status_markdown(stats: dict[str, Any], samples: bool) -> str:
+    updated = str(stats.get("updated", "")).replace("T", " ")[:16]
+    line = (
+        f"**{stats['briefings']}** briefings · **{stats['passages']}** passages · "
+        f"updated {updated} UTC · embedder `{stats['embedder']}`"
+    )
+    if samples:
+        line += (
+            "  \nThe index was empty, so the sample briefings shipped with the assistant were indexed: "
+            "ask about them, or add your own below."
+        )
+    return line

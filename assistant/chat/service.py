@@ -1,0 +1,265 @@
+"""What the chat page does, without the page: ask with streaming, add briefings, report status.
+
+Kept apart from Gradio so it can be tested directly. One service per process: the embedder and
+each LLM are loaded once and shared by all browser sessions. Searches run concurrently; each
+loaded model generates for one question at a time (its own lock, assistant/llm.py), so a long
+answer never blocks another user's search. After an upload the searcher is swapped for one on
+the new index generation, under a lock, so a question in flight finishes on the old one.
+"""
+
+from __future__ import annotations
+
+import queue
+import shutil
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from assistant.answer import Answer, AnswerSettings, Assistant
+from assistant.llm import Generator
+from assistant.loading import load_embedder
+from assistant.rewrite import Turn
+from assistant.settings import Settings
+from index import storage
+from index.builder import IndexReport, update_index
+from index.search import Filters, Hit, Searcher
+
+NO_LLM = "none (quotes only)"  # the model choice that answers extractively, without generation
+
+
+@dataclass
+class AskOptions:
+    k: int = 5
+    llm: str | None = None  # a models.txt name, a path, NO_LLM, or None for the configured one
+    language: str = "auto"
+    date_from: str | None = None
+    date_to: str | None = None
+
+
+@dataclass
+class Progress:
+    """One step of an answer in the making, for the page to show while the user waits."""
+
+    stage: str  # "searching" | "generating" | "done"
+    draft: str = ""  # streamed model text (instruction-following models only)
+    tokens: int = 0
+    answer: Answer | None = None
+    model: str = ""
+
+
+@dataclass
+class UploadResult:
+    report: IndexReport | None
+    refused: list[dict[str, str]] = field(default_factory=list)
+
+
+def sample_briefings() -> list[Path]:
+    """The briefings shipped with the package for a first run (assistant/samples)."""
+    folder = resources.files("assistant") / "samples"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".txt", ".md", ".html")))
+
+
+class _SharedSearcher:
+    """The live Searcher, swappable after indexing; readers take the current one."""
+
+    def __init__(self, searcher: Searcher) -> None:
+        self.current = searcher
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.current, name)
+
+
+class _OneAtATime:
+    """A generator that runs one generation at a time, whatever the backend does itself.
+
+    llama.cpp contexts are not re-entrant and a laptop has few cores: answers queue for the
+    model while the retrieval of the questions behind them goes on.
+    """
+
+    def __init__(self, inner: Generator) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.follows_instructions = inner.follows_instructions
+        self.lock = threading.Lock()
+
+    def stream(
+        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> Iterator[str]:
+        with self.lock:
+            yield from self.inner.stream(system, user, max_tokens=max_tokens, stop=stop)
+
+
+class ChatService:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        embedder: Any = None,
+        generators: dict[str, Generator | None] | None = None,
+        uploads_dir: Path | None = None,
+    ) -> None:
+        self.settings = settings
+        self.index_dir = Path(settings.index_dir)
+        self.uploads_dir = uploads_dir or self.index_dir.parent / f"{self.index_dir.name}-uploads"
+        self.embedder = embedder or load_embedder(settings.embedder)
+        self._generators: dict[str, Generator | None] = {
+            name: _OneAtATime(g) if g is not None else None for name, g in (generators or {}).items()
+        }
+        self._load_lock = threading.Lock()
+        self._index_lock = threading.Lock()
+        self.samples_indexed = False
+        if storage.current_generation(self.index_dir) is None:
+            self.index_samples()
+        self._searcher = _SharedSearcher(Searcher(self.index_dir, self.embedder))
+
+    # -- index ---------------------------------------------------------------------------
+    def index_samples(self) -> IndexReport:
+        """First run: copy the shipped samples next to the uploads and index them."""
+        folder = self.uploads_dir / "samples"
+        folder.mkdir(parents=True, exist_ok=True)
+        copies = []
+        for src in sample_briefings():
+            dst = folder / src.name
+            shutil.copyfile(src, dst)
+            copies.append(dst)
+        report = self._index(copies)
+        self.samples_indexed = True
+        return report
+
+    def _index(
+        self, paths: Sequence[Path], on_progress: Callable[[float], None] | None = None
+    ) -> IndexReport:
+        total = [0]
+        done = [0]
+
+        def started(n: int) -> None:
+            total[0] = n
+
+        def advanced(n: int) -> None:
+            done[0] += n
+            if on_progress and total[0]:
+                on_progress(done[0] / total[0])
+
+        with self._index_lock:
+            report = update_index(
+                self.index_dir,
+                paths,
+                self.embedder,
+                max_bytes=self.settings.max_file_bytes,
+                hnsw_threshold=self.settings.hnsw_threshold,
+                on_start=started,
+                on_progress=advanced,
+            )
+            if hasattr(self, "_searcher"):
+                old = self._searcher.current
+                self._searcher.current = Searcher(self.index_dir, self.embedder)
+                old.close()
+        return report
+
+    def add_files(
+        self,
+        files: list[tuple[str, Path]],
+        on_progress: Callable[[float], None] | None = None,
+        *,
+        max_bytes: int | None = None,
+    ) -> UploadResult:
+        """Store uploads under safe names, then index them incrementally."""
+        from assistant.chat.uploads import DEFAULT_MAX_UPLOAD_BYTES, store_uploads
+
+        stored = store_uploads(files, self.uploads_dir, max_bytes=max_bytes or DEFAULT_MAX_UPLOAD_BYTES)
+        report = self._index(stored.saved, on_progress) if stored.saved else None
+        return UploadResult(report, stored.refused)
+
+    def status(self) -> dict[str, Any]:
+        return self._searcher.current.stats()
+
+    def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
+        return self._searcher.current.search(query, k, filters)
+
+    # -- models --------------------------------------------------------------------------
+    def model_choices(self) -> list[str]:
+        """Installed LLMs of models.txt (the configured one first), then the quotes-only choice."""
+        from assistant.models import load_registry, state
+
+        names = [self.settings.llm]
+        try:
+            for entry in load_registry():
+                if entry.role == "llm" and entry.name not in names and state(entry).status == "installed":
+                    names.append(entry.name)
+        except Exception:  # a broken registry must not take the page down; the default still works
+            pass
+        if self.settings.llm_url:
+            names.insert(0, self.settings.llm_url)
+        return [*dict.fromkeys(names), NO_LLM]
+
+    def generator(self, name: str | None) -> Generator | None:
+        """Load a model once and keep it; NO_LLM means extractive answers only."""
+        from assistant.llm import LlamaCppGenerator, OpenAIGenerator
+        from assistant.models import resolve_llm
+
+        name = name or (self.settings.llm_url or self.settings.llm)
+        if name == NO_LLM:
+            return None
+        with self._load_lock:
+            if name not in self._generators:
+                loaded: Generator = (
+                    OpenAIGenerator(name)
+                    if name == self.settings.llm_url
+                    else LlamaCppGenerator(resolve_llm(name))
+                )
+                self._generators[name] = _OneAtATime(loaded)
+            return self._generators[name]
+
+    # -- answers -------------------------------------------------------------------------
+    def ask(self, question: str, history: Sequence[Turn] = (), options: AskOptions | None = None) -> Answer:
+        last: Answer | None = None
+        for step in self.ask_stream(question, history, options):
+            last = step.answer or last
+        assert last is not None
+        return last
+
+    def ask_stream(
+        self, question: str, history: Sequence[Turn] = (), options: AskOptions | None = None
+    ) -> Iterator[Progress]:
+        """Progress while the answer is made, ending with a step that carries the Answer.
+
+        The pipeline runs in a worker thread; its tokens come back through a queue so the page
+        can show them as they arrive.
+        """
+        o = options or AskOptions()
+        generator = self.generator(o.llm)
+        model = generator.name if generator else NO_LLM
+        assistant = Assistant(
+            self._searcher,  # type: ignore[arg-type]  # a Searcher by duck typing, swappable
+            generator,
+            AnswerSettings(k=o.k, language=o.language),
+        )
+        filters = Filters(o.date_from or None, o.date_to or None, None)
+        events: queue.Queue[tuple[str, Any]] = queue.Queue()
+
+        def work() -> None:
+            try:
+                answer = assistant.ask(
+                    question, history, filters, on_token=lambda piece: events.put(("token", piece))
+                )
+                events.put(("answer", answer))
+            except BaseException as exc:  # handed to the page's thread, which re-raises it
+                events.put(("error", exc))
+
+        threading.Thread(target=work, name="answer", daemon=True).start()
+        yield Progress("searching", model=model)
+        draft: list[str] = []
+        while True:
+            kind, value = events.get()
+            if kind == "token":
+                draft.append(value)
+                shown = "".join(draft) if generator is not None and generator.follows_instructions else ""
+                yield Progress("generating", draft=shown, tokens=len(draft), model=model)
+            elif kind == "answer":
+                yield Progress("done", answer=value, tokens=len(draft), model=model)
+                return
+            else:
+                raise value
