@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,6 +94,10 @@ def update_index(
     index_dir = Path(index_dir)
     report = IndexReport()
     with storage.writer_lock(index_dir):
+        try:
+            storage.sweep_unpublished(index_dir)  # what a killed run left, before it costs disk space
+        except OSError as exc:
+            raise storage.write_error(index_dir, exc) from exc
         live = None if rebuild else storage.current_generation(index_dir)
         old_files: dict[str, str] = {}
         old_conn = None
@@ -204,7 +209,15 @@ def _write_generation(
     hnsw_threshold: int,
     report: IndexReport,
 ) -> None:
-    work = storage.new_workdir(index_dir)
+    """Write and publish a whole generation; a full or read-only disk becomes IndexWriteError.
+
+    Whatever fails, the work folder is removed (it may be large, and the disk may be full) and
+    the live generation is left as it was.
+    """
+    try:
+        work = storage.new_workdir(index_dir)
+    except OSError as exc:
+        raise storage.write_error(index_dir, exc) from exc
     try:
         entries.sort(key=lambda e: (e.briefing.date or "", e.briefing.id))
         conn = store.open_db(work / "meta.sqlite", create=True)
@@ -251,6 +264,9 @@ def _write_generation(
         }
         (work / "manifest.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False))
         storage.publish(index_dir, work)
+    except (OSError, sqlite3.Error) as exc:
+        shutil.rmtree(work, ignore_errors=True)
+        raise storage.write_error(index_dir, exc) from exc
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
         raise

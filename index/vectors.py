@@ -32,7 +32,11 @@ def kind(index: faiss.Index) -> str:
 
 
 def save(index: faiss.Index, path: Path) -> None:
-    faiss.write_index(index, str(path))
+    """Write through Python, so a full or read-only disk is an OSError with its errno.
+
+    faiss.write_index reports a failed write as a bare RuntimeError that says nothing of why.
+    """
+    path.write_bytes(faiss.serialize_index(index).tobytes())
 
 
 def load(path: Path) -> faiss.Index:
