@@ -144,11 +144,13 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
                         elem_id="question",
                         show_label=False,
                         placeholder="Your question, in French or English…",
-                        scale=5,
+                        scale=6,
                         autofocus=True,
                     )
-                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                    clear_btn = gr.Button("Clear", variant="secondary", scale=1, elem_id="clear")
+                    send = gr.Button("Ask", variant="primary", scale=1, min_width=90, elem_id="ask")
+                    clear_btn = gr.Button(
+                        "Clear", variant="secondary", scale=1, min_width=90, elem_id="clear"
+                    )
                 if _has_samples(service):
                     gr.Examples(EXAMPLES, inputs=[message], label="Try a question about the sample briefings")
             with gr.Column(scale=2):

@@ -78,7 +78,7 @@ def answer_html(answer: Answer, turn: int) -> str:
             )
             parts.append(f'<p class="closest">{lab["closest"]}</p><ul class="closest">{items}</ul>')
         parts.append("</div>")
-        return "".join(parts)
+        return f'<div class="reply">{"".join(parts)}</div>'
     markers = {c["marker"] for c in answer.citations}
     escaped = text(answer.text)
     # Markers were escaped to entities with the rest; link the ones that cite something.
@@ -91,7 +91,7 @@ def answer_html(answer: Answer, turn: int) -> str:
         return f'<a class="cite" href="#{anchor(turn, n)}" title="source {n}">[{n}]</a>'
 
     parts.append(f'<div class="answer">{escaped_marker.sub(link, escaped)}</div>')
-    return "".join(parts)
+    return f'<div class="reply">{"".join(parts)}</div>'
 
 
 def _clip(value: str, limit: int) -> str:
