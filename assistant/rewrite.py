@@ -24,6 +24,7 @@ _PRONOUN = re.compile(
     r"he|she|it|they|him|her|them|his|its|their|this|that|these|those)\b|\b[lL]['’]",
     re.I,
 )
+_POSSESSIVES = {"its", "their", "his", "leur", "leurs"}
 _ENTITY = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}|\d[\d\s]*\d|\d)\b")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 
@@ -35,9 +36,20 @@ class Turn:
 
 
 def needs_context(question: str) -> bool:
-    """A short question that opens with a connective or leans on a pronoun."""
-    entities = [e for e in _ENTITY.findall(question[1:])]
-    return bool(_FOLLOW_START.match(question)) or (bool(_PRONOUN.search(question)) and len(entities) < 2)
+    """A question that opens with a connective, or leans on a pronoun with no name of its own.
+
+    A possessive next to a name usually points at that name ("When did Germany disconnect its
+    reactors?"), so it does not make the question a follow-up; "it", "them", "l'" still do.
+    """
+    if _FOLLOW_START.match(question):
+        return True
+    entities = _ENTITY.findall(question[1:])
+    pronouns = {m.group(0).lower() for m in _PRONOUN.finditer(question)}
+    if not pronouns:
+        return False
+    if entities and pronouns <= _POSSESSIVES:
+        return False
+    return len(entities) < 2
 
 
 def subject_terms(question: str, language: str) -> list[str]:

@@ -227,3 +227,26 @@ def test_upload_through_the_page_indexes_and_reports_skipped(
     assert service.status()["briefings"] == before + 1
     assert f"**{before + 1}** briefings" in status
     assert "empty.txt" in report and "skipped" in report
+
+
+def test_date_range_keeps_answers_inside_it(service: ChatService) -> None:
+    inside = service.ask(
+        "Combien UBS a-t-elle payé pour Credit Suisse ?",
+        options=AskOptions(llm=NO_LLM, date_from="2023-03-01", date_to="2023-03-31"),
+    )
+    assert inside.citations and all(c["briefing_date"].startswith("2023-03") for c in inside.citations)
+    before = service.ask(
+        "Combien UBS a-t-elle payé pour Credit Suisse ?",
+        options=AskOptions(llm=NO_LLM, date_to="2022-12-31"),
+    )
+    assert all((h.briefing_date or "") <= "2022-12-31" for h in before.passages)
+    assert all(c["briefing_date"] <= "2022-12-31" for c in before.citations)
+
+
+def test_a_badly_written_date_is_refused_with_a_clear_message(app: str) -> None:
+    from gradio_client import Client
+
+    with pytest.raises(Exception, match="YYYY-MM-DD"):
+        Client(app, verbose=False).predict(
+            "Credit Suisse ?", [], 5, NO_LLM, "auto", "15/03/2023", "", api_name="/respond"
+        )
