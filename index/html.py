@@ -94,6 +94,16 @@ class _Converter(HTMLParser):
             out.lines.append((line, out.src_start, max(out.src_end, out.src_start), bool(self.lists)))
         out.buf = []
 
+    def _drop_empty_item(self) -> None:
+        """Forget a list item that held no text of its own (`<li></li>`, `<li><ul><li>…`).
+
+        `_flush` keeps a bare `• ` waiting for the item's text; when the item closes or a
+        nested list or item opens instead, that text never comes, and the prefix would glue
+        onto the next item as a bullet reading "•".
+        """
+        if self.out.buf and _LIST_PREFIX.fullmatch("".join(self.out.buf).strip()):
+            self.out.buf = []
+
     def _marker_line(self, text: str) -> None:
         pos = self._pos()
         self.out.lines.append((text, pos, pos, False))
@@ -118,6 +128,8 @@ class _Converter(HTMLParser):
         hint = f"{a.get('class', '')} {a.get('id', '')} {a.get('role', '')}"
         if tag in _BLOCK:
             self._flush()
+        if tag in ("li", "ul", "ol"):
+            self._drop_empty_item()
         if tag in ("section", "div", "aside", "footer") and _NOTES_HINT.search(hint):
             self._marker_line("## Notes")
             self.notes_section_depth += 1
@@ -166,6 +178,8 @@ class _Converter(HTMLParser):
             self.heading = None
         if tag in _BLOCK:
             self._flush()
+        if tag in ("li", "ul", "ol"):
+            self._drop_empty_item()
 
     def handle_data(self, data: str) -> None:
         self._touch()

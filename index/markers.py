@@ -59,7 +59,7 @@ def _expand(spec: str) -> list[int]:
         if m := re.fullmatch(r"(\d+)\s*[–-]\s*(\d+)", part):
             lo, hi = int(m[1]), int(m[2])
             numbers.extend(range(lo, hi + 1) if 0 < hi - lo < 50 else (lo, hi))
-        elif part.isdigit():
+        elif part.isdigit() and len(part) <= 9:  # a run of 5,000 superscripts is no note number
             numbers.append(int(part))
     return numbers
 
@@ -103,7 +103,8 @@ def _trailing_marker(raw: str, state: MarkerState) -> tuple[int, int, int] | Non
         before = raw[m.start() - 1] if m.start() else " "
         if before.isspace() and (not prefix or (rank and not _YEAR.fullmatch(prefix))):
             continue  # "sensibles 1?" or "34 à 341": only the note expected next may split a number
-        if best is None or rank < best[0]:
+        # On a tie the whole digit run wins: "Moscou12." citing note 12 again is not "Moscou1" + note 2.
+        if best is None or rank < best[0] or (rank == best[0] and not prefix):
             best = (rank, n)
     if best is None:
         return None
@@ -192,16 +193,42 @@ def _remove(raw: str, spans: list[tuple[int, int, list[int]]]) -> str:
     for s, e, _ in sorted(spans):
         if s < pos:
             continue
-        chunk = raw[pos:s]
-        # "text [1]." -> "text." : drop the space the marker leaves before punctuation.
-        if e < len(raw) and raw[e] in ".,;:!?)" and chunk.endswith((" ", "\u00a0")):
-            chunk = chunk.rstrip(" \u00a0")
-        out.append(chunk)
+        out.append(raw[pos:s])
+        # "text [1]." -> "text." and "text [1] [2]." -> "text.": drop the spaces markers leave
+        # before punctuation.
+        if e < len(raw) and raw[e] in ".,;:!?)":
+            while out:
+                out[-1] = out[-1].rstrip(" \u00a0")
+                if out[-1]:
+                    break
+                out.pop()
         pos = e
     out.append(raw[pos:])
     return normalise_space("".join(out))
 
 
+# Characters that show nothing yet change what a reader sees or a model reads: control codes
+# (NUL, terminal escapes such as ESC[2J, backspace; whitespace ones become spaces below), bidi
+# overrides, embeddings, isolates and marks (a U+202E inside a quote would display the answer's
+# citation markers reversed), zero-width spaces, word joiners, soft hyphens, BOMs, and Unicode
+# tag characters (U+E0000 block, used to smuggle hidden instructions to LLMs). Zero-width
+# (non-)joiners stay: scripts and emoji need them.
+INVISIBLE = re.compile(
+    "[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u00ad\u061c\u180e\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f]"
+)
+
+
+# Terminal escape sequences, whole: CSI (ESC [ … letter, or its one-byte form U+009B) and OSC
+# (ESC ] … BEL or ESC \), so no "[2J" is left behind once ESC is gone.
+_ESCAPES = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]{0,200}(?:\x07|\x1b\\)?")
+
+
+def drop_invisible(text: str) -> str:
+    return INVISIBLE.sub("", _ESCAPES.sub("", text))
+
+
 def normalise_space(text: str) -> str:
-    """Collapse runs of whitespace (and drop NULs) so quotes can be matched reliably later."""
-    return re.sub(r"\s+", " ", text.replace("\x00", "")).strip()
+    """Drop invisible characters (INVISIBLE) and collapse runs of whitespace, so quotes can be
+    matched reliably later and what is indexed is what a reader sees."""
+    return re.sub(r"\s+", " ", drop_invisible(text)).strip()

@@ -179,10 +179,11 @@ def _parse_layout(text: str, path: str, title: str | None, date: str | None) -> 
     notes = _parse_notes(lines[body_end + (heading_at is not None) :] if body_end < len(lines) else [])
     # `[^1]` keeps its number unless a numbered note has it; `[^note]` takes the next free one.
     taken = {n.number for n in notes if n.number is not None}
-    next_free = max(taken | {int(i) for i, _ in md_defs if i.isdigit()}, default=0) + 1
+    # isdecimal, not isdigit: `[^¹]` or `[^①]` are digits that int() refuses.
+    next_free = max(taken | {int(i) for i, _ in md_defs if i.isdecimal()}, default=0) + 1
     md_ids: dict[str, int] = {}
     for ident, block in md_defs:
-        if ident.isdigit() and int(ident) not in taken:
+        if ident.isdecimal() and int(ident) not in taken:
             block.number = int(ident)
         else:
             block.number, next_free = next_free, next_free + 1
