@@ -38,6 +38,9 @@ def decode(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace").lstrip("\ufeff"), "utf-16"
     if looks_binary(data):
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise SkippedFile("binary file (not text)")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -51,6 +54,29 @@ def decode(data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str
     except UnicodeDecodeError:
         # Bytes cp1252 leaves undefined (0x81, 0x8D, …) are read as latin-1.
         return data.decode("cp1252", errors=_FALLBACK), "latin-1"
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 saved without a BOM (some Windows exports): every other byte is NUL, on one side.
+
+    Such a file looks binary by its NULs; read as UTF-16 when nearly all NULs sit on the odd
+    (little-endian) or even (big-endian) bytes and the result is text, not more control codes.
+    """
+    sample = data[:8192]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    if len(data) % 2 or half == 0:
+        return None
+    for zeros, other, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if zeros >= 0.5 * half and other <= 0.02 * half:
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError:
+                return None
+            if looks_binary(text.encode("utf-8", "surrogatepass")):
+                return None
+            return text, codec
+    return None
 
 
 def _single_byte(error: UnicodeError) -> tuple[str, int]:

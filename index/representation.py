@@ -36,5 +36,8 @@ def char_grams(text: str, n: int = 4) -> list[str]:
     grams: list[str] = []
     for w in _WORD.findall(text.lower()):
         w = f"#{w}#"
-        grams.extend(w[i : i + n] for i in range(max(1, len(w) - n + 1)))
+        if len(w) <= n:
+            grams.append(w)
+        else:  # a list comprehension, not a generator: this is most of indexing a big briefing
+            grams += [w[i : i + n] for i in range(len(w) - n + 1)]
     return grams
