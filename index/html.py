@@ -25,9 +25,13 @@ _NOTES_HINT = re.compile(r"foot ?notes?|endnotes?|notes|references|sources|bibli
 
 
 def looks_like_html(text: str) -> bool:
-    """A document that starts with a tag or declares itself HTML (a stray <sup> in text does not)."""
+    """A document that starts with a tag or declares itself HTML at the start of a line.
+
+    A stray <sup> in text does not, nor does a bullet that mentions `<body onload=…>`: read
+    as HTML, a plain-text briefing would lose everything the tag-skipping rules drop.
+    """
     head = text[:4096].lstrip().lower()
-    return head.startswith("<") or bool(re.search(r"<(html|body|!doctype)[\s>]", head))
+    return head.startswith("<") or bool(re.search(r"(?m)^[ \t]*<(html|body|!doctype)[\s>]", head))
 
 
 @dataclass
@@ -138,7 +142,9 @@ class _Converter(HTMLParser):
             if notes and not self.notes_section_depth:
                 self._marker_line("## Notes")
             start = a.get("start", "1")
-            self.lists.append(_List(tag == "ol", int(start) - 1 if start.isdigit() else 0, notes))
+            # isdecimal and short: start="²" or a 5,000-digit start would make int() or str() raise.
+            counter = int(start) - 1 if start.isdecimal() and len(start) <= 6 else 0
+            self.lists.append(_List(tag == "ol", counter, notes))
         elif tag == "li":
             if self.lists and self.lists[-1].ordered:
                 self.lists[-1].counter += 1
