@@ -72,16 +72,24 @@ def question_language(question: str) -> str:
     return detect_language(question, default=default)
 
 
-_TAG = re.compile(r"</?\s*(extrait|excerpt)\b[^>]*>", re.I)
+# What briefing text must not be taken for: our fences, and chat-template control tokens, which
+# llama.cpp parses as such even inside a passage (<start_of_turn>, <eos>, <|im_start|>, [INST]).
+_TAG = re.compile(r"</?\s*(extrait|excerpt)\b[^>]*>|<\|?/?[\w.-]{1,40}\|?>|\[/?[A-Z_]{3,20}\]", re.I)
+_DEFUSE = str.maketrans({"<": "‹", ">": "›", "[": "⟦", "]": "⟧"})
+
+
+def _defuse(text: str) -> str:
+    return _TAG.sub(lambda m: m.group(0).translate(_DEFUSE), text)
 
 
 def context_block(passages: Sequence[ContextPassage], language: str) -> str:
-    """The passages, fenced and labelled; a fence inside a briefing is defused so text stays data."""
+    """The passages, fenced and labelled; fences and control tokens inside a briefing are
+    defused so its text stays data."""
     blocks = []
     for p in passages:
-        text = _TAG.sub(lambda m: m.group(0).replace("<", "‹").replace(">", "›"), p.text)
+        text = _defuse(p.text)
         if p.source:
-            text += ("\n(Source : " if language == "fr" else "\n(Source: ") + _TAG.sub("", p.source) + ")"
+            text += ("\n(Source : " if language == "fr" else "\n(Source: ") + _defuse(p.source) + ")"
         blocks.append(
             prompts.render(
                 "context",

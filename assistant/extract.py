@@ -8,6 +8,7 @@ with the question and the passage's retrieval rank, each with its citation.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -112,30 +113,33 @@ class QuoteSpan:
 
 
 def quote_spans(text: str) -> list[QuoteSpan]:
-    """Outermost balanced quotations; nesting is counted for the asymmetric pairs."""
+    """Outermost balanced quotations; nesting is counted for the asymmetric pairs.
+
+    Each opening mark's partner is found for all marks at once, one stack per pair (linear
+    time): scanning forward from every unclosed « made a bullet of 30,000 of them take minutes.
+    """
+    partner: dict[int, int] = {}
+    for opening, closing in PAIRS.items():
+        if opening == closing:  # straight quotes: each closes at the next one
+            at = [k for k, c in enumerate(text) if c == opening]
+            partner.update(itertools.pairwise(at))
+            continue
+        stack: list[int] = []
+        for k, c in enumerate(text):
+            if c == closing:
+                if stack:
+                    partner[stack.pop()] = k
+            elif c == opening:
+                stack.append(k)
     spans: list[QuoteSpan] = []
     i = 0
     while i < len(text):
-        opening = text[i]
-        closing = PAIRS.get(opening)
-        if closing is None:
+        j = partner.get(i) if text[i] in PAIRS else None
+        if j is None:
             i += 1
-            continue
-        depth, j = 1, i + 1
-        while j < len(text):
-            c = text[j]
-            if c == closing:
-                depth -= 1
-                if depth == 0:
-                    break
-            elif c == opening:
-                depth += 1
-            j += 1
-        if j < len(text):
+        else:
             spans.append(QuoteSpan(i, j))
             i = j + 1
-        else:
-            i += 1
     return spans
 
 

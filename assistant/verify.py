@@ -9,10 +9,14 @@ An LLM answer is only as trustworthy as what can be checked against the retrieve
   (rapidfuzz alignment, snapped to word boundaries), or removed when none reaches
   FUZZY_THRESHOLD; a quote verbatim in another passage than cited gets that passage's marker.
 - a marker to no passage of the context is removed; markers inside quotes are text, never
-  citations (and quotes are cut short of them).
-- a sentence with a number, date or name found in none of its cited passages is dropped, as
-  is an unquoted sentence most of whose content words are in none of them (which is what
-  keeps injected instructions out), and a sentence whose every quote failed.
+  citations (and quotes are cut short of them). Marker look-alikes outside quotes ([^9], ⁹,
+  ［３］, [99999]) point to nothing and are removed too.
+- a sentence with a number, date, name or URL found in none of its cited passages is dropped,
+  as is one with markup outside its quotes (HTML tags, Markdown links and images: the model's
+  own words never carry any), an unquoted sentence most of whose content words are in none of
+  them (which is what keeps injected instructions out), and a sentence whose every quote failed.
+- invisible and control characters (index.markers.INVISIBLE: bidi overrides, zero-width
+  spaces, terminal escapes) are dropped from the model's text before anything else.
 - no verified quote left: the extractive answer, unless the LLM abstained.
 Markers are renumbered densely in order of first appearance, matching the citations list.
 """
@@ -46,6 +50,7 @@ from assistant.extract import (
     trim_quote,
 )
 from index.lexical import tokenize
+from index.markers import drop_invisible
 
 __all__ = ["Change", "Citation", "ContextPassage", "Verified", "extractive_answer", "normalise", "verify"]
 
@@ -54,6 +59,15 @@ FUZZY_MIN_CHARS = 12  # shorter quotes match too much by chance: exact only
 SUPPORT_SHARE = 0.5  # an unquoted sentence needs half its content stems in its passages
 NAME_SIMILARITY = 85.0  # Tokayev ~ Tokaïev: transliterations of one name
 _MARKERS_AFTER = re.compile(r"(?:\s*" + MARKER.pattern + r")*")  # the markers closing a quote
+# Footnote-marker look-alikes the answer format never uses: [^9], superscripts, full-width or
+# lenticular brackets, five-digit numbers in brackets (MARKER reads up to four digits).
+_FAKE_MARKER = re.compile(
+    r"\s*(?:\[\^[^\]\s]{0,40}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹⁽⁾]+|[［【〔]\s*[0-9０-９]{1,9}\s*[］】〕]|\[\s*\d{5,}\s*\])"
+)
+# Markup in the model's own words: HTML tags (<script>, <img onerror=…>), Markdown links and
+# images, javascript: URLs. Quotes keep the passage's text, markup included, as text.
+_MARKUP = re.compile(r"<\s*/?\s*[a-z!?|]|!\[[^\]]*\]\(|\]\(\s*\S|javascript:", re.I)
+_URL = re.compile(r"(?:https?|ftp)://[^\s<>\"'«»“”)\]]+|\bwww\.[^\s<>\"'«»“”)\]]+", re.I)
 
 _MARKS = str.maketrans(
     {
@@ -202,6 +216,12 @@ class _Checker:
 
     def text(self, chunk: str, pieces: list[str | _Ref]) -> None:
         """Plain text with its standalone markers; a marker's leading space is re-added on rendering."""
+
+        def fake(m: re.Match[str]) -> str:
+            self.note("marker_removed", m.group().strip(), reason="not a marker of the answer format")
+            return ""
+
+        chunk = _FAKE_MARKER.sub(fake, chunk)
         pos = 0
         for m in MARKER.finditer(chunk):
             pieces.append(chunk[pos : m.start()].rstrip())
@@ -278,6 +298,7 @@ class _Evidence:
     dates: frozenset[str]
     words: frozenset[str]
     stems: frozenset[str]
+    urls: frozenset[str]
 
 
 _MONTH_NUMBERS = {
@@ -345,6 +366,7 @@ def _passage_evidence(p: ContextPassage) -> _Evidence:
         dates=frozenset(key for key, _ in _dates(folded)),
         words=frozenset(_WORD.findall(folded)),
         stems=frozenset(tokenize(text, "fr")) | frozenset(tokenize(text, "en")),
+        urls=frozenset(_url(m.group()) for m in _URL.finditer(text)),
     )
 
 
@@ -355,16 +377,22 @@ def _evidence(passages: Sequence[ContextPassage]) -> _Evidence:
         frozenset().union(*(e.dates for e in parts)),
         frozenset().union(*(e.words for e in parts)),
         frozenset().union(*(e.stems for e in parts)),
+        frozenset().union(*(e.urls for e in parts)),
     )
 
 
+def _url(raw: str) -> str:
+    return raw.rstrip(".,;:!?").casefold()
+
+
 def _names(text: str) -> list[str]:
-    """Capitalised words (acronyms included) not starting a sentence or clause."""
+    """Capitalised words not starting a sentence or clause, and acronyms wherever they stand
+    ("PWNED « … » [1]" must not pass as the first word of a sentence)."""
     out = []
     for m in _WORD.finditer(text):
         w = m.group()
         before = text[: m.start()].rstrip().rstrip("-•*([")
-        if not before or before[-1] in ".!?:":
+        if (not before or before[-1] in ".!?:") and not (len(w) >= 2 and w.isupper()):
             continue
         if w[0].isupper() and fold(w) not in _NOT_NAMES:
             out.append(w)
@@ -372,9 +400,10 @@ def _names(text: str) -> list[str]:
 
 
 def unsupported(framing: str, ev: _Evidence) -> list[str]:
-    """Numbers, dates and names of the text (quotes excluded) found in none of the passages."""
+    """URLs, numbers, dates and names of the text (quotes excluded) found in none of the passages."""
+    missing = [m.group() for m in _URL.finditer(framing) if _url(m.group()) not in ev.urls]
+    framing = _URL.sub(" ", framing)
     folded = fold(framing)
-    missing = []
     for key, (s, e) in _dates(folded):
         if key not in ev.dates:
             missing.append(folded[s:e])
@@ -403,6 +432,7 @@ _ABSTENTION = re.compile(
 def verify(answer: str, context: Sequence[ContextPassage], question: str, language: str) -> Verified:
     """Check an LLM answer against its context; see the module docstring for the rules."""
     checker = _Checker(context, language)
+    answer = drop_invisible(answer)
     spans = split_sentences(answer)
     starts = [s for s, _ in spans[1:]] + [len(answer)] * bool(spans)
     sentences = [
@@ -433,6 +463,8 @@ def _supported(x: _Sentence, checker: _Checker, everything: list[int]) -> bool:
     own = sorted({r.marker for r in x.pieces if isinstance(r, _Ref)})
     ev = _evidence([checker.by_marker[n] for n in own or everything])
     framing = "".join(p if isinstance(p, str) else " … " for p in x.pieces)
+    if markup := _MARKUP.search(framing):
+        return drop(f"markup outside a quote: {markup.group()}")
     if missing := unsupported(framing, ev):
         return drop("in none of its passages: " + ", ".join(missing))
     if not x.verified:
