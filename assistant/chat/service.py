@@ -193,6 +193,9 @@ class ChatService:
             pass
         if self.settings.llm_url:
             names.insert(0, self.settings.llm_url)
+        if self.settings.llm == "none":
+            names.remove("none")
+            return [NO_LLM, *dict.fromkeys(names)]
         return [*dict.fromkeys(names), NO_LLM]
 
     def generator(self, name: str | None) -> Generator | None:
@@ -201,7 +204,7 @@ class ChatService:
         from assistant.models import resolve_llm
 
         name = name or (self.settings.llm_url or self.settings.llm)
-        if name == NO_LLM:
+        if name in (NO_LLM, "none"):
             return None
         with self._load_lock:
             if name not in self._generators:
