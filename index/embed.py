@@ -26,6 +26,12 @@ class EmbedderError(RuntimeError):
     """The embedder cannot be loaded; the message says how to fix it."""
 
 
+def first_line(exc: BaseException) -> str:
+    """An exception's message cut to its first line: errors are one line on the command line."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def resolve_model_path(name: str) -> str:
     """Map a configured embedder name to something SentenceTransformer can open offline."""
     if name.lower() in _PACKAGED:
@@ -59,7 +65,7 @@ class Embedder:
             )
         except Exception as exc:  # the library raises many kinds for a missing model
             raise EmbedderError(
-                f"cannot load embedder {name!r}: {exc}. Give a local path, or run "
+                f"cannot load embedder {name!r}: {first_line(exc)}. Give a local path, or run "
                 f"`briefing-assistant models pull {name}` first."
             ) from exc
         dim = self.model.get_embedding_dimension()
