@@ -217,6 +217,8 @@ def _report_markdown(result: Any) -> str:
     r = result.report
     if r is not None:
         lines.append(f"Added {r.added}, updated {r.updated}. The index holds {r.briefings} briefings.")
+        if r.added + r.updated == 0 and not r.skipped:
+            lines.append("- already indexed: the same content is in the index")
         for item in r.skipped:
             lines.append(
                 f"- skipped **{render.text(Path(item['file']).name)}**: {render.text(item['reason'])}"
