@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -22,6 +23,7 @@ import prompts
 from assistant.answer import Answer, AnswerSettings, Assistant, context_block
 from assistant.extract import ABSTAIN, OPEN_CLOSE, PAIRS, QUOTE_CHARS, ContextPassage, QuoteSpan, quote_spans
 from index.builder import update_index
+from index.embed import Embedder
 from index.markers import INVISIBLE
 from index.models import Briefing
 from index.parse import parse_file
@@ -64,7 +66,7 @@ def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 class _Remembering(Searcher):
     """The index's Searcher, remembering results: each question is asked once per variant."""
 
-    def __init__(self, index_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, index_dir: Path, embedder: Embedder) -> None:
         super().__init__(index_dir, embedder)
         self._seen: dict[tuple[str, int], list[Hit]] = {}
 
@@ -77,7 +79,9 @@ class _Remembering(Searcher):
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, folders: tuple[Path, Path], embedder) -> Searcher:
+def searcher(
+    tmp_path_factory: pytest.TempPathFactory, folders: tuple[Path, Path], embedder: Embedder
+) -> Searcher:
     ix = tmp_path_factory.mktemp("hostile-ix")
     report = update_index(ix, list(folders), embedder)
     assert report.skipped == [], "every hostile briefing is indexed"
@@ -221,7 +225,7 @@ def test_the_prompt_fences_hostile_text_as_data(h: Hostile, folders: tuple[Path,
 
 
 @pytest.fixture(scope="module")
-def gemma_vocab():  # type: ignore[no-untyped-def]
+def gemma_vocab() -> Any:
     from llama_cpp import Llama
 
     from assistant.models import resolve_llm
@@ -231,7 +235,7 @@ def gemma_vocab():  # type: ignore[no-untyped-def]
 
 def test_no_hostile_text_reaches_the_model_as_a_control_token(
     folders: tuple[Path, Path],
-    gemma_vocab,  # type: ignore[no-untyped-def]
+    gemma_vocab: Any,
 ) -> None:
     """llama.cpp parses special tokens in prompt text: <end_of_turn> in a briefing would end the turn.
 
