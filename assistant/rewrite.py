@@ -24,6 +24,7 @@ _PRONOUN = re.compile(
     r"he|she|it|they|him|her|them|his|its|their|this|that|these|those)\b|\b[lL]['’]",
     re.I,
 )
+_INVERSION = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.I)
 _POSSESSIVES = {"its", "their", "his", "leur", "leurs"}
 _ENTITY = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}|\d[\d\s]*\d|\d)\b")
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
@@ -44,7 +45,9 @@ def needs_context(question: str) -> bool:
     if _FOLLOW_START.match(question):
         return True
     entities = _ENTITY.findall(question[1:])
-    pronouns = {m.group(0).lower() for m in _PRONOUN.finditer(question)}
+    # "a-t-il", "est-elle": French inversion repeats the question's own subject, it refers back to nothing.
+    plain = _INVERSION.sub(" ", question)
+    pronouns = {m.group(0).lower() for m in _PRONOUN.finditer(plain)}
     if not pronouns:
         return False
     if entities and pronouns <= _POSSESSIVES:

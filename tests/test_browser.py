@@ -151,3 +151,54 @@ def test_script_in_a_briefing_never_runs_on_the_page(page: Any) -> None:
 
 def test_no_request_leaves_the_machine(page: Any) -> None:
     assert page.requested_hosts <= {"127.0.0.1"}, page.requested_hosts
+
+
+# -- every hostile briefing of tests/hostile, through the page ------------------------------
+@pytest.fixture(scope="module")
+def hostile_page(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Any]:
+    """A page over the hostile briefings, answering with quotes only (no model: fast, same HTML)."""
+    from playwright.sync_api import sync_playwright
+
+    from index.builder import update_index
+    from tests.hostile import write_all
+
+    root = tmp_path_factory.mktemp("hostile-page")
+    update_index(root / "ix", write_all(root / "briefings"), embedder)
+    service = ChatService(Settings(index_dir=root / "ix", llm="none"), embedder=embedder)
+    demo, url = start(service)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        pg = browser.new_page(viewport={"width": 1400, "height": 950})
+        pg.requested_hosts = set()  # type: ignore[attr-defined]
+        pg.dialogs = []  # type: ignore[attr-defined]
+        pg.on("request", lambda r: pg.requested_hosts.add(urlparse(r.url).hostname))  # type: ignore[attr-defined]
+        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
+        pg.goto(url)
+        pg.wait_for_selector("#question textarea")
+        yield pg
+        browser.close()
+    demo.close()
+
+
+def test_no_hostile_briefing_runs_script_or_loads_anything_on_the_page(hostile_page: Any) -> None:
+    from tests.hostile import HOSTILE
+
+    page = hostile_page
+    for n, h in enumerate(HOSTILE):
+        reply = ask(page, h.question, n)
+        assert reply.inner_text().strip(), h.file
+        page.locator("#chat .reply").nth(n).hover()
+    page.locator("#sources-panel").hover()
+    page.wait_for_timeout(1000)
+    page.screenshot(path=str(ARTIFACTS / "07-hostile-set.png"), full_page=False)
+    live = "#chat script, #chat img, #chat iframe, #chat svg [onload], #chat details, #sources-panel script, #sources-panel img, #sources-panel iframe, #sources-panel svg, #sources-panel details"
+    assert page.locator(live).count() == 0
+    assert page.evaluate("window.__pwned") is None
+    assert page.dialogs == [], page.dialogs
+    assert page.requested_hosts <= {"127.0.0.1"}, page.requested_hosts
+    links = page.eval_on_selector_all(
+        "#chat a, #sources-panel a", "els => els.map(e => e.getAttribute('href'))"
+    )
+    assert all(h and h.startswith("#src-") for h in links), links

@@ -114,21 +114,23 @@ def service(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> ChatServ
     root = tmp_path_factory.mktemp("chat")
     gen = SlowScripted(QUOTE, seconds=0.4)
     settings = Settings(index_dir=root / "ix", llm="slow-scripted")
-    return ChatService(settings, embedder=embedder, generators={"slow-scripted": gen})
+    service = ChatService(settings, embedder=embedder, generators={"slow-scripted": gen})
+    (root / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
+    result = service.add_files([("briefing-2022-09-15.txt", root / "briefing-2022-09-15.txt")])
+    assert result.report is not None and result.report.added == 1
+    return service
 
 
 def test_first_run_indexes_the_shipped_sample_briefings(service: ChatService) -> None:
     assert service.samples_indexed
     stats = service.status()
-    assert stats["briefings"] >= 2 and stats["passages"] > 0
+    assert stats["briefings"] == 3 + 1 and stats["passages"] > 0  # the samples, then one upload
+    assert (service.uploads_dir / "briefing-2022-09-15.txt").is_file()
     hits = service.search("Credit Suisse UBS rachat", k=3)
     assert hits and "Credit Suisse" in hits[0].text
 
 
-def test_answers_stream_then_arrive_verified(service: ChatService, tmp_path: Path) -> None:
-    (tmp_path / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
-    result = service.add_files([("briefing-2022-09-15.txt", tmp_path / "briefing-2022-09-15.txt")])
-    assert result.report is not None and result.report.added == 1
+def test_answers_stream_then_arrive_verified(service: ChatService) -> None:
     steps = list(service.ask_stream("Qui a démenti la rumeur sur l'OTSC ?"))
     assert steps[0].stage == "searching" and steps[-1].stage == "done"
     assert any(s.draft for s in steps[1:-1]), "an instruction-following model's words stream in"
@@ -250,3 +252,13 @@ def test_a_badly_written_date_is_refused_with_a_clear_message(app: str) -> None:
         Client(app, verbose=False).predict(
             "Credit Suisse ?", [], 5, NO_LLM, "auto", "15/03/2023", "", api_name="/respond"
         )
+
+
+def test_a_huge_passage_shows_the_surroundings_of_its_quote() -> None:
+    passage = (
+        "début " + "x " * 5000 + "Le port du Pirée a accueilli 5,4 millions de conteneurs." + " y" * 5000
+    )
+    out = render.highlight(passage, ["Le port du Pirée a accueilli 5,4 millions de conteneurs"])
+    assert "<mark>Le port du Pirée a accueilli 5,4 millions de conteneurs</mark>" in out
+    assert len(out) < 2000 and out.startswith(" … ") and out.endswith(" …")
+    assert "début" not in out

@@ -15,6 +15,8 @@ from assistant.rewrite import Turn, needs_context, standalone_question
         "And who denied it?",
         "When was that decided?",
         "What did they say?",
+        "Et a-t-il démenti ?",
+        "Quand l'a-t-il annoncé ?",
     ],
 )
 def test_follow_ups_are_recognised(question: str) -> None:
@@ -28,6 +30,8 @@ def test_follow_ups_are_recognised(question: str) -> None:
         "Combien UBS a-t-elle payé pour racheter Credit Suisse ?",
         "Quand a eu lieu le dernier vol d'Ariane 5 ?",
         "What did the ECB and the Fed decide about their rates?",
+        "Combien de conteneurs le port du Pirée a-t-il accueillis ?",
+        "Quand la BCE a-t-elle relevé ses taux ?",
     ],
 )
 def test_questions_that_stand_alone_are_left_alone(question: str) -> None:

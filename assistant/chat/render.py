@@ -115,15 +115,49 @@ def highlight(passage: str, quotes: Sequence[str]) -> str:
             spans.append((m.start(), m.end()))
         else:
             spans.append((start, start + len(q)))
-    out, pos = [], 0
-    for start, end in sorted(spans):
-        if start < pos:
-            continue
-        out.append(text(passage[pos:start]))
-        out.append(f"<mark>{text(passage[start:end])}</mark>")
-        pos = end
-    out.append(text(passage[pos:]))
+    return _marked(passage, sorted(spans))
+
+
+LONG_PASSAGE = 1500  # characters shown in full; longer passages show the context of their quotes
+CONTEXT = 300
+LONG_MARK = 800
+
+
+def _marked(passage: str, spans: list[tuple[int, int]]) -> str:
+    """Passage HTML with spans in <mark>; a very long passage is cut to the quotes' surroundings."""
+    if len(passage) <= LONG_PASSAGE:
+        windows = [(0, len(passage))]
+    elif spans:
+        windows = []
+        for start, end in spans:
+            lo, hi = max(0, start - CONTEXT), min(len(passage), end + CONTEXT)
+            if windows and lo <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], max(hi, windows[-1][1]))
+            else:
+                windows.append((lo, hi))
+    else:
+        windows = [(0, LONG_PASSAGE)]
+    out = []
+    for lo, hi in windows:
+        if lo > 0:
+            out.append(" … ")
+        pos = lo
+        for start, end in spans:
+            if start < pos or end > hi:
+                continue
+            out.append(text(passage[pos:start]))
+            out.append(f"<mark>{text(_clip_middle(passage[start:end]))}</mark>")
+            pos = end
+        out.append(text(passage[pos:hi]))
+    if windows[-1][1] < len(passage):
+        out.append(" …")
     return "".join(out)
+
+
+def _clip_middle(value: str) -> str:
+    if len(value) <= LONG_MARK:
+        return value
+    return value[: LONG_MARK // 2].rstrip() + " … " + value[-LONG_MARK // 4 :].lstrip()
 
 
 @dataclass
