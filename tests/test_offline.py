@@ -233,3 +233,43 @@ def test_index_search_and_ask_in_process_with_the_network_refused(offline_assist
     assert not a.abstained and "Aydos Sarym" in a.text
     c = a.citations[0]
     assert f"[{c['marker']}]" in a.text and c["quote"] in next(h.text for h in a.passages if h.id == c["id"])
+
+
+def test_chat_page_answers_in_a_network_namespace(tmp_path: Path) -> None:
+    """The page's whole path: first run (samples indexed), server, a question, the GGUF, the answer."""
+    if reason := _unshare_reason():
+        pytest.skip(reason)
+    out = _cut_off(
+        sys.executable,
+        str(ROOT / "tests" / "offline_chat_probe.py"),
+        str(tmp_path / "ix"),
+        "Combien UBS a-t-elle payé pour racheter Credit Suisse ?",
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    page = json.loads(out.stdout.strip().splitlines()[-1])
+    assert 'class="cite"' in page["reply"] and "3 milliards de francs suisses" in page["reply"]
+    assert "<mark>" in page["sources"] and "Le Temps" in page["sources"]
+
+
+def test_chat_page_in_process_with_the_network_refused(tmp_path: Path, embedder: Any) -> None:
+    from gradio_client import Client
+
+    from assistant.chat.service import NO_LLM, ChatService
+    from assistant.settings import Settings
+    from tests.chat_helpers import start
+
+    demo, url = start(ChatService(Settings(index_dir=tmp_path / "ix"), embedder=embedder))
+    try:
+        chat, sources, _ = Client(url, verbose=False).predict(
+            "When did Germany disconnect its last nuclear reactors?",
+            [],
+            3,
+            NO_LLM,
+            "auto",
+            "",
+            "",
+            api_name="/respond",
+        )
+    finally:
+        demo.close()
+    assert 'class="cite"' in str(chat[-1]["content"]) and "<mark>" in sources
