@@ -58,6 +58,12 @@ class Embedder:
         os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
         from sentence_transformers import SentenceTransformer
 
+        if os.environ["HF_HUB_DISABLE_PROGRESS_BARS"] == "1":
+            # transformers reads the setting once, when first imported: if huggingface_hub came
+            # first (`models pull`, a test), its "Loading weights" bar would still reach stderr.
+            import transformers
+
+            transformers.utils.logging.disable_progress_bar()
         path = path or resolve_model_path(name)
         try:
             self.model: SentenceTransformer = SentenceTransformer(

@@ -8,6 +8,7 @@ llama-cpp-python packages missing or damaged.
 
 from __future__ import annotations
 
+import hashlib
 import importlib.metadata
 import os
 import sys
@@ -93,18 +94,22 @@ def test_a_truncated_copy_of_the_packaged_gguf_names_its_pull(
 
 
 def test_a_pulled_model_whose_bytes_changed_names_its_pull(
-    ix: Path, cache: Path, capfd: pytest.CaptureFixture[str]
+    ix: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    """A model of models.txt, pulled (sha256 recorded at pull time), then damaged on disk."""
-    entry = next(e for e in models.load_registry() if e.kind == "hf" and e.role == "llm")
-    target = models.local_path(entry)
-    assert target is not None
+    """A model of models.txt, pulled and checked, then damaged on disk (same size, other bytes)."""
+    good = b"GGUF" + b"\0" * 4096
+    registry = tmp_path / "models.txt"
+    registry.write_text(
+        models.REGISTRY_FILE.read_text(encoding="utf-8")
+        + f"tiny | llm | - | hf:acme/tiny-GGUF/tiny.gguf | {hashlib.sha256(good).hexdigest()} | - | mit | test\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(models, "REGISTRY_FILE", registry)
+    target = cache / "hf" / "acme" / "tiny-GGUF" / "tiny.gguf"
     target.parent.mkdir(parents=True)
-    target.write_bytes(b"GGUF" + b"\0" * 4096)
-    models._write_stamp(target, models.sha256_of(target), True)
-    target.write_bytes(b"GGUF" + b"\1" * 4096)  # same size, other bytes
-    code, err = run_cli(capfd, "ask", "--index", str(ix), "--llm", entry.name, QUESTION)
-    assert_fix(code, err, "damaged", "sha256", f"briefing-assistant models pull {entry.name}")
+    target.write_bytes(good.replace(b"\0", b"\1"))
+    code, err = run_cli(capfd, "ask", "--index", str(ix), "--llm", "tiny", QUESTION)
+    assert_fix(code, err, "damaged", "sha256", "briefing-assistant models pull tiny")
 
 
 def test_a_wrong_sha256_in_models_txt_names_the_line_and_the_fix(
