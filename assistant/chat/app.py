@@ -245,6 +245,7 @@ def serve(args: argparse.Namespace) -> int:
     if args.k:
         settings.k = args.k
     service = ChatService(settings)
+    service.generator(None)  # load the configured model now: a damaged file fails here, with its fix
     demo = build_app(service)
     if service.samples_indexed:
         print(f"The index was empty: indexed the sample briefings into {settings.index_dir}")

@@ -200,20 +200,20 @@ class ChatService:
 
     def generator(self, name: str | None) -> Generator | None:
         """Load a model once and keep it; NO_LLM means extractive answers only."""
-        from assistant.llm import LlamaCppGenerator, OpenAIGenerator
-        from assistant.models import resolve_llm
+        from dataclasses import replace
+
+        from assistant.loading import load_generator
 
         name = name or (self.settings.llm_url or self.settings.llm)
         if name in (NO_LLM, "none"):
             return None
         with self._load_lock:
             if name not in self._generators:
-                loaded: Generator = (
-                    OpenAIGenerator(name)
-                    if name == self.settings.llm_url
-                    else LlamaCppGenerator(resolve_llm(name))
-                )
-                self._generators[name] = _OneAtATime(loaded)
+                if name == self.settings.llm_url:
+                    wanted = replace(self.settings)
+                else:
+                    wanted = replace(self.settings, llm=name, llm_url=None)
+                self._generators[name] = _OneAtATime(load_generator(wanted))
             return self._generators[name]
 
     # -- answers -------------------------------------------------------------------------
