@@ -18,12 +18,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start(service: Any) -> tuple[Any, str]:
+def start(service: Any, auth: list[tuple[str, str]] | None = None) -> tuple[Any, str]:
     from assistant.chat.app import build_app, launch
 
     demo = build_app(service)
     port = free_port()
-    launch(demo, "127.0.0.1", port, block=False)
+    launch(demo, "127.0.0.1", port, auth=auth, block=False)
     return demo, f"http://127.0.0.1:{port}/"
 
 

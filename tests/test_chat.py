@@ -262,3 +262,20 @@ def test_a_huge_passage_shows_the_surroundings_of_its_quote() -> None:
     assert "<mark>Le port du Pirée a accueilli 5,4 millions de conteneurs</mark>" in out
     assert len(out) < 2000 and out.startswith(" … ") and out.endswith(" …")
     assert "début" not in out
+
+
+def test_with_auth_the_page_and_its_api_need_the_password(service: ChatService) -> None:
+    import httpx
+    from gradio_client import Client
+
+    demo, url = start(service, auth=[("ana", "s3cret")])
+    try:
+        assert httpx.post(f"{url}gradio_api/call/search", json={"data": ["UBS", 3]}).status_code in (401, 403)
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own types
+            Client(url, verbose=False, auth=("ana", "wrong"))
+        hits = Client(url, verbose=False, auth=("ana", "s3cret")).predict(
+            "Credit Suisse", 3, api_name="/search"
+        )
+        assert hits and "Credit Suisse" in hits[0]["text"]
+    finally:
+        demo.close()
