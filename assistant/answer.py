@@ -2,8 +2,9 @@
 
 The model's words are never trusted: every answer goes through assistant.verify, which keeps
 only verbatim quotes with valid markers and falls back to the extractive answer. Before any
-generation, the retrieved passages must cover enough of the question (Searcher.coverage);
-otherwise the answer is the fixed abstention sentence with the closest material listed.
+generation, the retrieved evidence must be strong enough (assistant.abstain: coverage of the
+question, absolute lexical strength, dense similarity); otherwise the answer is the fixed
+abstention sentence with the closest material listed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import prompts
+from assistant.abstain import evidence
 from assistant.extract import ABSTAIN, ContextPassage, Verified, extractive_answer
 from assistant.llm import Generator
 from assistant.rewrite import Turn, standalone_question
@@ -22,10 +24,10 @@ from assistant.verify import verify
 from index.language import detect_language
 from index.search import Filters, Hit, Searcher
 
-# Calibrated on the PIAF dev set (160 unanswerable, 600 answerable questions): at 0.25 about 5 %
-# of answerable questions are refused. Higher thresholds catch more unanswerable questions but
-# refuse answerable ones much faster (README, "Answer quality"), so the gate stays low.
-DEFAULT_MIN_COVERAGE = 0.25
+# The gate is assistant.abstain's three-signal rule (coverage, lexical strength, cosine), fitted
+# with cross-validation on the PIAF dev set. min_coverage is an extra floor on coverage alone, off
+# by default: coverage is already one of the rule's signals.
+DEFAULT_MIN_COVERAGE = 0.0
 # Once the gate has passed, the extractive answer quotes the best sentence even on thin overlap.
 FALLBACK_MIN_SHARE = 0.1
 
@@ -180,8 +182,8 @@ class Assistant:
                 ],
             )
 
-        coverage = self.searcher.coverage(standalone, [h.text for h in hits[:3]]) if hits else 0.0
-        if coverage < s.min_coverage:
+        found = evidence(self.searcher, standalone, hits)
+        if not found.answerable or found.coverage < s.min_coverage:
             return done(Verified(ABSTAIN[language], [], abstained=True))
 
         raw = ""

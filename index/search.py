@@ -171,6 +171,16 @@ class Searcher:
         order = np.argsort(-fused, kind="stable")
         return rows[order], fused[order].astype(np.float32)
 
+    def _idf(self, token: str) -> float:
+        """BM25 IDF of a stem in the word index; a stem absent from the index weighs the most."""
+        assert self.words is not None
+        bm25 = self.words.bm25
+        indptr = bm25.scores["indptr"]
+        tid = bm25.vocab_dict.get(token)
+        df = 0 if tid is None or tid + 1 >= len(indptr) else int(indptr[tid + 1] - indptr[tid])
+        n = max(self.size, 1)
+        return math.log(1 + (n - df + 0.5) / (df + 0.5))
+
     def coverage(self, query: str, texts: list[str]) -> float:
         """Best share of the question's content (IDF-weighted stems) found in one of `texts`.
 
@@ -180,25 +190,37 @@ class Searcher:
         """
         if self.words is None or not texts:
             return 0.0
-        bm25 = self.words.bm25
-        indptr = bm25.scores["indptr"]
-        n = max(self.size, 1)
         q = list(dict.fromkeys(tokenize_query(query, self.languages)))
         if not q:
             return 0.0
-
-        def idf(token: str) -> float:
-            tid = bm25.vocab_dict.get(token)
-            df = 0 if tid is None or tid + 1 >= len(indptr) else int(indptr[tid + 1] - indptr[tid])
-            return math.log(1 + (n - df + 0.5) / (df + 0.5))
-
-        weights = {t: idf(t) for t in q}
+        weights = {t: self._idf(t) for t in q}
         total = sum(weights.values()) or 1.0
         best = 0.0
         for text in texts:
             stems = set(tokenize_query(text, self.languages))
             best = max(best, sum(w for t, w in weights.items() if t in stems) / total)
         return best
+
+    def lexical_strength(self, query: str) -> float:
+        """Best raw word-BM25 score in the index per unit of the question's IDF mass.
+
+        Unlike the fused score (scaled per query) it is absolute: a passage that repeats the
+        question's rare words scores high, one that shares a few common words scores low.
+        An abstention signal (assistant/abstain.py).
+        """
+        if self.words is None:
+            return 0.0
+        q = list(dict.fromkeys(tokenize_query(query, self.languages)))
+        if not q:
+            return 0.0
+        total = sum(self._idf(t) for t in q) or 1.0
+        scores = self.words.scores(q)
+        return float(scores.max()) / total if scores.size else 0.0
+
+    def cosine(self, query: str, row: int) -> float:
+        """Dense cosine between the question and the passage of index row `row`."""
+        qvec = self.embedder.encode_query(query)[0]
+        return float(self.embeddings[row] @ qvec)
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         rows, fused = self.scores(query, filters)

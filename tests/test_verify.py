@@ -216,9 +216,11 @@ def test_dates_and_names_must_appear_in_the_cited_passages() -> None:
 def test_nothing_supported_falls_back_to_the_extractive_answer_fr() -> None:
     v = check("Le Kazakhstan va quitter l'OTSC en 2023.", FR, "Qui a démenti l'information ?")
     assert v.fallback and v.of_kind("fallback")
+    # The best sentence, widened to the one before it in the bullet (what "cette information" is).
     assert v.text == (
-        "Selon le briefing du 15 septembre 2022, « Cette information a finalement été démentie ce matin "
-        "par Aydos Sarym, membre du Comité de défense et de sécurité des Mazhilis du Kazakhstan » [1]."
+        "Selon le briefing du 15 septembre 2022, « Le Kazakhstan s’apprêterait à quitter l’OTSC, selon "
+        "une rumeur. Cette information a finalement été démentie ce matin par Aydos Sarym, membre du "
+        "Comité de défense et de sécurité des Mazhilis du Kazakhstan » [1]."
     )
     assert v.citations[0].passage is RUMEUR
 

@@ -1,0 +1,60 @@
+"""The abstention rule: three absolute signals, weighed by a fixed linear rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.abstain import THRESHOLD, W_COSINE, W_COVERAGE, W_LEXICAL, Evidence, evidence
+from index.builder import update_index
+from index.search import Searcher
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:
+    from tests.conftest import ENERGY, KAZAKHSTAN
+
+    root: Path = tmp_path_factory.mktemp("abstain")
+    (root / "b").mkdir()
+    (root / "b" / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
+    (root / "b" / "energy-2022-11-23.md").write_text(ENERGY, encoding="utf-8")
+    update_index(root / "ix", [root / "b"], embedder)
+    return Searcher(root / "ix", embedder)
+
+
+def test_the_rule_is_a_weighted_sum_against_a_threshold() -> None:
+    e = Evidence(coverage=0.5, lexical=0.2, cosine=0.4)
+    assert e.score == pytest.approx(W_COVERAGE * 0.5 + W_LEXICAL * 0.2 + W_COSINE * 0.4)
+    assert Evidence(1.0, 0.5, 0.6).answerable
+    assert not Evidence(0.0, 0.0, 0.0).answerable
+    # Each signal pushes the same way: raising one never turns an answer into an abstention.
+    base = Evidence(0.3, 0.1, 0.3)
+    assert not base.answerable
+    assert Evidence(0.3 + THRESHOLD / W_COVERAGE, 0.1, 0.3).answerable
+    assert Evidence(0.3, 0.1 + THRESHOLD / W_LEXICAL, 0.3).answerable
+    assert Evidence(0.3, 0.1, 0.3 + THRESHOLD / W_COSINE).answerable
+
+
+def test_a_question_about_the_briefings_passes(searcher: Searcher) -> None:
+    q = "Qui a démenti la rumeur sur le Kazakhstan et l'OTSC ?"
+    e = evidence(searcher, q, searcher.search(q, 5))
+    assert e.answerable and e.coverage > 0.5
+
+
+def test_a_question_about_names_the_briefings_never_mention_abstains(searcher: Searcher) -> None:
+    q = "Quelle est la capitale du Wakanda selon Zorblax ?"
+    e = evidence(searcher, q, searcher.search(q, 5))
+    assert not e.answerable and e.coverage < 0.25
+    assert evidence(searcher, q, []) == Evidence(0.0, 0.0, 0.0)
+
+
+def test_lexical_strength_and_cosine_are_absolute_not_scaled_per_query(searcher: Searcher) -> None:
+    on = "gas price cap proposed by the European Commission"
+    off = "price of bread in Lyon"
+    assert searcher.lexical_strength(on) > searcher.lexical_strength(off) > 0.0
+    assert searcher.lexical_strength("Zorblax") == 0.0
+    top = searcher.search("gas price cap European Commission", 1)[0]
+    assert searcher.cosine("gas price cap European Commission", top.row) > searcher.cosine(
+        "recipe for chocolate cake", top.row
+    )
