@@ -58,23 +58,34 @@ def app(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[tup
 
 
 @pytest.fixture(scope="module")
-def page(app: tuple[str, ChatService]) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
+    """One chromium for the module (Playwright's sync API allows one instance per thread)."""
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        pg = browser.new_page(viewport={"width": 1400, "height": 950})
-        pg.requested_hosts = set()  # type: ignore[attr-defined]
-        pg.dialogs = []  # type: ignore[attr-defined]
-        pg.on("request", lambda r: pg.requested_hosts.add(urlparse(r.url).hostname))  # type: ignore[attr-defined]
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-        pg.goto(app[0])
-        pg.wait_for_selector("#question textarea")
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+def open_page(browser: Any, url: str) -> Any:
+    """A page that records the hosts it requests and the dialogs it opens."""
+    pg = browser.new_page(viewport={"width": 1400, "height": 950})
+    pg.requested_hosts = set()
+    pg.dialogs = []
+    pg.on("request", lambda r: pg.requested_hosts.add(urlparse(r.url).hostname))
+    pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))
+    pg.goto(url)
+    pg.wait_for_selector("#question textarea")
+    return pg
+
+
+@pytest.fixture(scope="module")
+def page(app: tuple[str, ChatService], browser: Any) -> Iterator[Any]:
+    pg = open_page(browser, app[0])
+    yield pg
+    pg.close()
 
 
 def ask(page: Any, question: str, answers_before: int) -> Any:
@@ -155,10 +166,8 @@ def test_no_request_leaves_the_machine(page: Any) -> None:
 
 # -- every hostile briefing of tests/hostile, through the page ------------------------------
 @pytest.fixture(scope="module")
-def hostile_page(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Iterator[Any]:
+def hostile_page(tmp_path_factory: pytest.TempPathFactory, embedder: Any, browser: Any) -> Iterator[Any]:
     """A page over the hostile briefings, answering with quotes only (no model: fast, same HTML)."""
-    from playwright.sync_api import sync_playwright
-
     from index.builder import update_index
     from tests.hostile import write_all
 
@@ -166,19 +175,9 @@ def hostile_page(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Ite
     update_index(root / "ix", write_all(root / "briefings"), embedder)
     service = ChatService(Settings(index_dir=root / "ix", llm="none"), embedder=embedder)
     demo, url = start(service)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        pg = browser.new_page(viewport={"width": 1400, "height": 950})
-        pg.requested_hosts = set()  # type: ignore[attr-defined]
-        pg.dialogs = []  # type: ignore[attr-defined]
-        pg.on("request", lambda r: pg.requested_hosts.add(urlparse(r.url).hostname))  # type: ignore[attr-defined]
-        pg.on("dialog", lambda d: (pg.dialogs.append(d.message), d.dismiss()))  # type: ignore[attr-defined]
-        pg.goto(url)
-        pg.wait_for_selector("#question textarea")
-        yield pg
-        browser.close()
+    pg = open_page(browser, url)
+    yield pg
+    pg.close()
     demo.close()
 
 
