@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -102,6 +104,8 @@ class Searcher:
             )
         self.embedder = embedder
         self.weights = weights or FusionWeights()
+        self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._qlock = threading.Lock()
         self.conn = store.open_db(gen / "meta.sqlite")
         self.size = int(self.manifest["passages"])
         self.vectors = vectors.load(gen / "vectors.faiss")
@@ -145,6 +149,19 @@ class Searcher:
         return mask
 
     # -- scoring -----------------------------------------------------------------------
+    def query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last few are kept, since the gate asks again after search."""
+        with self._qlock:
+            if query in self._qcache:
+                self._qcache.move_to_end(query)
+                return self._qcache[query]
+        vec = self.embedder.encode_query(query)[0]
+        with self._qlock:
+            self._qcache[query] = vec
+            while len(self._qcache) > 32:
+                self._qcache.popitem(last=False)
+        return vec
+
     def scores(self, query: str, filters: Filters | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(rows, fused scores) of the candidates for `query`, best first."""
         w = self.weights
@@ -159,7 +176,7 @@ class Searcher:
             lexical = np.where(allowed, lexical, -np.inf)
         n = min(w.candidates, self.size)
         lex_rows = np.argpartition(-lexical, n - 1)[:n] if n < self.size else np.arange(self.size)
-        qvec = self.embedder.encode_query(query)[0]
+        qvec = self.query_vector(query)
         _, dense_rows = vectors.search(
             self.vectors, qvec, w.candidates, None if allowed is None else np.flatnonzero(allowed)
         )
@@ -219,8 +236,7 @@ class Searcher:
 
     def cosine(self, query: str, row: int) -> float:
         """Dense cosine between the question and the passage of index row `row`."""
-        qvec = self.embedder.encode_query(query)[0]
-        return float(self.embeddings[row] @ qvec)
+        return float(self.embeddings[row] @ self.query_vector(query))
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         rows, fused = self.scores(query, filters)
