@@ -1,0 +1,311 @@
+"""Fit the abstention gate (assistant/abstain.py) on the PIAF dev set, with grouped cross-validation.
+
+    nice -n 19 python bench/fit_gate.py --index /tmp/ix              # full set: retrieval takes minutes
+    python bench/fit_gate.py                                          # refit from the cached features
+    nice -n 19 python bench/fit_gate.py --index /tmp/ix --limit 400   # first 400 questions, quick check
+
+The index must hold the dev briefings (../shared/eval/piaf-dev/briefings, and any others the
+archive has, e.g. ../shared/briefings), built with the embedder given here:
+`briefing-assistant index --index /tmp/ix ../shared/eval/piaf-dev/briefings ../shared/briefings`.
+
+Features. Every question goes through the retrieval the assistant uses (`Searcher.search`,
+k=5, on the question itself: a first turn is its own standalone question) and
+`assistant.abstain.evidence` measures the gate's three signals (coverage, lexical strength,
+cosine). They are cached in a .npz (default bench/results/gate_features[-limitN].npz, with the
+question ids and the index generation); a cache that does not match them is recomputed, and
+`--recompute` forces it.
+
+Fit. A logistic regression of "answerable" on the three raw signals, by Newton's method
+(IRLS) with a light L2 penalty of 1/2·|w|² on the weights, not on the intercept: the same
+optimum as scikit-learn's LogisticRegression() defaults (C=1). With fitted weights w and
+intercept b, P(answerable) = σ(w·x + b), so the weighted sum w·x is compared with a threshold:
+-b is where P(answerable) = 1/2, and the threshold is -b plus a margin. The threshold kept is
+the one maximising the abstention F1 on the fitting data (a cut halfway between two
+consecutive scores; ties: the one refusing fewer). The decision is abstain.py's: answer when
+w·x >= THRESHOLD.
+
+Cross-validation. Folds are grouped by article, so no article's questions sit on both sides:
+an answerable question's group is its gold briefing file (one per article); an unanswerable
+question's is its run of consecutive unanswerable questions, which are those of the left-out
+article(s) between two kept ones (one run of questions.jsonl covers two left-out articles; it
+stays one group). Groups go to folds largest first, each into the fold with the fewest
+questions so far (scikit-learn's GroupKFold rule). On each fold the weights and the threshold
+are fitted on the other folds; held-out decisions are pooled over the folds into abstention
+precision / recall / F1 and the share of answerable questions refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant import abstain  # noqa: E402
+from index.embed import DEFAULT_EMBEDDER  # noqa: E402
+
+DEV = ROOT.parent / "shared" / "eval" / "piaf-dev"
+RESULTS = ROOT / "bench" / "results"
+SIGNALS = ("coverage", "lexical", "cosine")
+CONSTANTS = ("W_COVERAGE", "W_LEXICAL", "W_COSINE")
+L2 = 1.0  # penalty 1/2·L2·|w|² (scikit-learn's C = 1/L2)
+
+
+# -- data ---------------------------------------------------------------------------------
+def load_questions(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    questions = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return questions[:limit] if limit else questions
+
+
+def article_groups(questions: list[dict[str, Any]]) -> list[str]:
+    """Group of each question: its gold file, or for unanswerable ones their run of consecutive lines."""
+    out: list[str] = []
+    runs = 0
+    previous_unanswerable = False
+    for q in questions:
+        if q.get("answerable", True) and q.get("gold"):
+            out.append(q["gold"][0]["file"])
+            previous_unanswerable = False
+        else:
+            runs += not previous_unanswerable
+            out.append(f"(left out, run {runs})")
+            previous_unanswerable = True
+    return out
+
+
+def index_generation(index_dir: Path) -> str:
+    current = index_dir / "CURRENT"
+    return f"{index_dir.resolve()}:{current.read_text().strip()}" if current.exists() else str(index_dir)
+
+
+def compute_features(
+    questions: list[dict[str, Any]], index_dir: Path, embedder_name: str
+) -> tuple[np.ndarray, float]:
+    """(n, 3) signals of each question as assistant.abstain.evidence measures them; seconds taken."""
+    from assistant.loading import load_embedder
+    from index.search import Searcher
+
+    searcher = Searcher(index_dir, load_embedder(embedder_name))
+    X = np.zeros((len(questions), len(SIGNALS)))
+    t0 = time.perf_counter()
+    try:
+        for i, q in enumerate(questions):
+            question = q["question"]
+            hits = searcher.search(question, k=5)
+            ev = abstain.evidence(searcher, question, hits)
+            X[i] = [getattr(ev, name) for name in SIGNALS]
+            if (i + 1) % 500 == 0:
+                print(f"  {i + 1}/{len(questions)} questions, {time.perf_counter() - t0:.0f} s", flush=True)
+    finally:
+        searcher.close()
+    return X, time.perf_counter() - t0
+
+
+def features(args: argparse.Namespace, questions: list[dict[str, Any]]) -> np.ndarray:
+    """The cached signals if they match these questions and this index, else computed and cached."""
+    ids = np.array([q["id"] for q in questions])
+    generation = index_generation(args.index)
+    path: Path = args.features
+    if path.exists() and not args.recompute:
+        with np.load(path) as cached:
+            if (
+                cached["ids"].shape == ids.shape
+                and bool((cached["ids"] == ids).all())
+                and str(cached["generation"]) == generation
+                and str(cached["embedder"]) == args.embedder
+            ):
+                print(f"features: {path} (cached; --recompute to measure again)")
+                return np.asarray(cached["X"], dtype=float)
+        print(f"features: {path} is for other questions or another index; recomputing")
+    print(f"features: running {len(questions)} questions through {args.index} ...", flush=True)
+    X, seconds = compute_features(questions, args.index, args.embedder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, X=X, ids=ids, generation=generation, embedder=args.embedder, signals=np.array(SIGNALS))
+    print(
+        f"features: {seconds:.0f} s ({1000 * seconds / max(len(questions), 1):.0f} ms/question), saved to {path}"
+    )
+    return X
+
+
+# -- model --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Gate:
+    weights: np.ndarray  # on the raw signals, in SIGNALS order
+    intercept: float  # P(answerable) = σ(weights·x + intercept)
+    threshold: float  # answer when weights·x >= threshold
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        return X @ self.weights
+
+    def abstains(self, X: np.ndarray) -> np.ndarray:
+        return self.score(X) < self.threshold
+
+
+def _loss(A: np.ndarray, y: np.ndarray, beta: np.ndarray, penalty: np.ndarray) -> float:
+    z = A @ beta
+    return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * beta @ (penalty * beta))
+
+
+def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
+    """Weights and intercept minimising the log-loss + 1/2·l2·|weights|² (Newton / IRLS, step halving)."""
+    A = np.hstack([X, np.ones((len(X), 1))])
+    penalty = np.r_[np.full(X.shape[1], l2), 0.0]  # the intercept is not penalised
+    beta = np.zeros(A.shape[1])
+    loss = _loss(A, y, beta, penalty)
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(A @ beta)))
+        grad = A.T @ (p - y) + penalty * beta
+        hess = (A * (p * (1 - p))[:, None]).T @ A + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        t = 1.0
+        while t > 1e-8 and _loss(A, y, beta - t * step, penalty) > loss + 1e-12:
+            t /= 2
+        beta = beta - t * step
+        loss = _loss(A, y, beta, penalty)
+        if np.abs(t * step).max() < 1e-10:
+            break
+    return beta[:-1], float(beta[-1])
+
+
+def f1_threshold(scores: np.ndarray, refuse: np.ndarray) -> float:
+    """Threshold maximising the abstention F1 of "abstain when score < threshold" (refuse: true labels)."""
+    order = np.argsort(scores, kind="stable")
+    s, r = scores[order], refuse[order]
+    k = np.arange(1, len(s) + 1)  # abstain on the k lowest scores
+    tp = np.cumsum(r)
+    f1 = 2 * tp / (k + r.sum())  # 2tp / (2tp + fp + fn), with tp + fp = k and tp + fn = all refusable
+    cut = np.r_[s[1:] > s[:-1], True]  # only between distinct scores
+    f1 = np.where(cut, f1, -1.0)
+    best = int(np.argmax(f1))  # first maximum: the fewest refusals
+    return float((s[best] + s[best + 1]) / 2) if best + 1 < len(s) else float(s[best] + 1e-9)
+
+
+def fit_gate(X: np.ndarray, answerable: np.ndarray) -> Gate:
+    weights, intercept = fit_logistic(X, answerable.astype(float))
+    return Gate(weights, intercept, f1_threshold(X @ weights, ~answerable))
+
+
+def grouped_folds(groups: list[str], n_folds: int) -> np.ndarray:
+    """Fold of each question: groups largest first, each to the fold with the fewest questions so far."""
+    names, index = np.unique(np.array(groups), return_inverse=True)
+    if n_folds > len(names):
+        raise SystemExit(f"{n_folds} folds but only {len(names)} article groups")
+    sizes = np.bincount(index)
+    fold_of_group = np.zeros(len(names), dtype=int)
+    load = np.zeros(n_folds)
+    for g in np.argsort(sizes, kind="stable")[::-1]:
+        lightest = int(np.argmin(load))
+        load[lightest] += sizes[g]
+        fold_of_group[g] = lightest
+    return fold_of_group[index]
+
+
+# -- figures ------------------------------------------------------------------------------
+def figures(abstained: np.ndarray, answerable: np.ndarray) -> str:
+    refuse = ~answerable
+    tp = int((abstained & refuse).sum())
+    fp = int((abstained & answerable).sum())
+    fn = int((~abstained & refuse).sum())
+    precision = tp / max(tp + fp, 1)
+    recall = tp / max(tp + fn, 1)
+    f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+    return (
+        f"P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  answerable refused "
+        f"{100 * fp / max(int(answerable.sum()), 1):.1f} %  (abstained {tp + fp}: {tp} right, {fp} wrong)"
+    )
+
+
+def cross_validate(
+    X: np.ndarray, answerable: np.ndarray, groups: list[str], n_folds: int
+) -> tuple[str, list[Gate]]:
+    fold = grouped_folds(groups, n_folds)
+    abstained = np.zeros(len(X), dtype=bool)
+    gates = []
+    for f in range(n_folds):
+        train, test = fold != f, fold == f
+        gate = fit_gate(X[train], answerable[train])
+        abstained[test] = gate.abstains(X[test])
+        gates.append(gate)
+    return figures(abstained, answerable), gates
+
+
+def print_constants(gate: Gate) -> None:
+    for name, w in zip(CONSTANTS, gate.weights, strict=True):
+        print(f"{name} = {w:.2f}")
+    margin = gate.threshold + gate.intercept
+    print(
+        f"THRESHOLD = {gate.threshold:.2f}  # abstain when the weighted sum is below: "
+        f"intercept {-gate.intercept:.2f} + F1-best margin {margin:.2f}"
+    )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--index", type=Path, default=Path("/tmp/ix"), help="index of the dev briefings")
+    ap.add_argument("--questions", type=Path, default=DEV / "questions.jsonl")
+    ap.add_argument("--limit", type=int, help="only the first N questions")
+    ap.add_argument(
+        "--embedder", default=DEFAULT_EMBEDDER, help="the index's embedder (default: %(default)s)"
+    )
+    ap.add_argument(
+        "--features", type=Path, help="feature cache (default bench/results/gate_features[-limitN].npz)"
+    )
+    ap.add_argument("--recompute", action="store_true", help="measure the features again even if cached")
+    ap.add_argument("--folds", type=int, nargs="+", default=[5, 3, 9], help="cross-validation fold counts")
+    args = ap.parse_args()
+    if args.features is None:
+        args.features = RESULTS / f"gate_features{f'-limit{args.limit}' if args.limit else ''}.npz"
+
+    questions = load_questions(args.questions, args.limit)
+    answerable = np.array([bool(q.get("answerable", True)) for q in questions])
+    groups = article_groups(questions)
+    X = features(args, questions)
+    n_groups = len(set(groups))
+    print(
+        f"\n{len(questions)} questions, {int((~answerable).sum())} unanswerable, {n_groups} article groups "
+        f"({len({g for g, a in zip(groups, answerable, strict=True) if not a})} of them runs of unanswerable questions)"
+    )
+    for name, column in zip(SIGNALS, X.T, strict=True):
+        print(
+            f"  {name:9s} mean answerable {column[answerable].mean():.3f}  unanswerable {column[~answerable].mean():.3f}"
+        )
+
+    current = np.array([not abstain.Evidence(*map(float, x)).answerable for x in X])
+    print("\nCurrent constants in assistant/abstain.py, on the whole set:")
+    print(
+        "  "
+        + "  ".join(f"{c} {getattr(abstain, c)}" for c in (*CONSTANTS, "THRESHOLD"))
+        + f"\n  {figures(current, answerable)}"
+    )
+
+    gate = fit_gate(X, answerable)
+    print("\nFitted on the whole set (for assistant/abstain.py):")
+    print_constants(gate)
+    print(f"  in-sample: {figures(gate.abstains(X), answerable)}")
+
+    for n_folds in args.folds:
+        result, gates = cross_validate(X, answerable, groups, n_folds)
+        w = np.array([g.weights for g in gates])
+        t = np.array([g.threshold for g in gates])
+        print(f"\n{n_folds}-fold cross-validation grouped by article, held out: {result}")
+        print(
+            "  per-fold fits: "
+            + "  ".join(
+                f"{c} {lo:.2f}–{hi:.2f}" for c, lo, hi in zip(CONSTANTS, w.min(0), w.max(0), strict=True)
+            )
+            + f"  THRESHOLD {t.min():.2f}–{t.max():.2f}"
+        )
+        coverage_only, _ = cross_validate(X[:, :1], answerable, groups, n_folds)
+        print(f"  coverage alone, same folds: {coverage_only}")
+
+
+if __name__ == "__main__":
+    main()
