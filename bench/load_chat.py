@@ -101,6 +101,7 @@ def main() -> int:
             errors: list[str] = []
             lock = threading.Lock()
             issued = [0]
+            checkpoints: list[tuple[int, int]] = []  # (answers so far, server RSS in kB)
             deadline = time.time() + args.timeout
 
             def user(n: int) -> None:
@@ -114,12 +115,16 @@ def main() -> int:
                     q = rnd.choice(QUESTIONS)
                     t = time.perf_counter()
                     try:
-                        chat, _sources, _ = client.predict(q, [], 5, model, "auto", "", "", api_name="/respond")
+                        chat, _sources, _ = client.predict(
+                            q, [], 5, model, "auto", "", "", api_name="/respond"
+                        )
                         content = str(chat[-1]["content"])
                         if 'class="reply"' not in content:
                             raise RuntimeError(f"incomplete answer: {content[:120]}")
                         with lock:
                             latencies.append(time.perf_counter() - t)
+                            if len(latencies) % 50 == 0:
+                                checkpoints.append((len(latencies), rss_kb(proc.pid)))
                     except Exception as exc:  # counted, reported, never hidden
                         with lock:
                             errors.append(f"{type(exc).__name__}: {exc}"[:200])
@@ -149,6 +154,8 @@ def main() -> int:
         f"server RSS after warm-up {rss_start / 1024:.0f} MB, after the run {rss_end / 1024:.0f} MB "
         f"({(rss_end - rss_start) / 1024:+.0f} MB)"
     )
+    if checkpoints:
+        print("server RSS by answers: " + ", ".join(f"{n}: {kb / 1024:.0f} MB" for n, kb in checkpoints))
     for e in errors[:5]:
         print("error:", e)
     return 1 if errors else 0
