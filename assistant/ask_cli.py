@@ -15,7 +15,7 @@ import numpy as np
 from assistant.loading import (
     UsageError,
     add_common,
-    iter_questions,
+    answer_lines,
     load_embedder,
     load_generator,
     settings_from,
@@ -84,18 +84,16 @@ def cmd_ask(args: argparse.Namespace) -> int:
     assistant = _assistant(args)
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.jsonl is not None:
-        for item in iter_questions(args.jsonl):
-            if "error" in item:
-                print(json.dumps(item))
-                continue
-            question = item["question"]
+
+        def answer(item: dict[str, Any]) -> dict[str, Any]:
             history = [
                 Turn(str(h.get("question", "")), str(h.get("answer", "")))
                 for h in item.get("history") or []
                 if isinstance(h, dict)
             ]
-            answer = assistant.ask(question, history, filters)
-            print(json.dumps(answer.as_json(), ensure_ascii=False), flush=True)
+            return dict(assistant.ask(item["question"], history, filters).as_json())
+
+        answer_lines(args.jsonl, answer)
         return 0
     if args.json:
         print(json.dumps(assistant.ask(args.question, (), filters).as_json(), ensure_ascii=False, indent=1))

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant import ask_cli, chat_cli, models_cli
-from assistant.loading import UsageError, add_common, iter_questions, load_embedder, settings_from
+from assistant.loading import UsageError, add_common, answer_lines, load_embedder, settings_from
 from assistant.settings import SettingsError
 from index.embed import EmbedderError
 
@@ -115,13 +115,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.jsonl is not None:
-        for item in iter_questions(args.jsonl):
-            if "error" in item:
-                print(json.dumps(item))
-                continue
-            question = item["question"]
-            hits = searcher.search(question, args.k, filters)
-            print(json.dumps({"query": question, "results": [h.as_json() for h in hits]}, ensure_ascii=False))
+
+        def results(item: dict[str, Any]) -> dict[str, Any]:
+            hits = searcher.search(item["question"], args.k, filters)
+            return {"query": item["question"], "results": [h.as_json() for h in hits]}
+
+        answer_lines(args.jsonl, results)
         return 0
     hits = searcher.search(args.query, args.k, filters)
     if args.json:

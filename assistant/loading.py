@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +102,9 @@ def iter_questions(path: Path) -> Iterator[dict[str, Any]]:
             yield {"line": n, "error": "expected a JSON object with a string 'question'"}
             continue
         yield item
+
+
+def answer_lines(path: Path, answer: Callable[[dict[str, Any]], dict[str, Any]]) -> None:
+    """Print one JSON line per question of a JSONL file, in order; a bad line prints its error."""
+    for item in iter_questions(path):
+        print(json.dumps(item if "error" in item else answer(item), ensure_ascii=False), flush=True)
