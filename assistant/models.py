@@ -453,13 +453,19 @@ def _looks_like_path(value: str) -> bool:
     return os.sep in value or "/" in value or value.startswith((".", "~")) or Path(value).exists()
 
 
+def _named_or_default(
+    role: Role, name_or_path: str | Path | None, entries: list[ModelEntry]
+) -> ModelEntry | None:
+    """The registry entry meant: the role's default for None, else the one named (a Path names none)."""
+    if name_or_path is None:
+        return default(role, entries)
+    return find(name_or_path, entries) if isinstance(name_or_path, str) else None
+
+
 def resolve_llm(name_or_path: str | Path | None = None, registry: list[ModelEntry] | None = None) -> Path:
     """The GGUF file to load for a registry name (default: the packaged Gemma) or a path to a .gguf."""
     entries = load_registry() if registry is None else registry
-    if name_or_path is None:
-        entry: ModelEntry | None = default("llm", entries)
-    else:
-        entry = find(str(name_or_path), entries) if isinstance(name_or_path, str) else None
+    entry = _named_or_default("llm", name_or_path, entries)
     if entry is None:
         assert name_or_path is not None
         value = str(name_or_path)
@@ -506,10 +512,7 @@ def _check_gguf_path(path: Path, entries: list[ModelEntry]) -> Path:
 def resolve_embedder(name_or_path: str | Path | None = None, registry: list[ModelEntry] | None = None) -> str:
     """What SentenceTransformer should open: the packaged folder, the pulled folder, or a path as is."""
     entries = load_registry() if registry is None else registry
-    if name_or_path is None:
-        entry: ModelEntry | None = default("embedder", entries)
-    else:
-        entry = find(str(name_or_path), entries) if isinstance(name_or_path, str) else None
+    entry = _named_or_default("embedder", name_or_path, entries)
     if entry is None:
         assert name_or_path is not None
         path = Path(str(name_or_path)).expanduser()
