@@ -17,6 +17,7 @@ from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
+from assistant.answer import question_language
 from assistant.chat import render
 from assistant.chat.service import AskOptions, ChatService
 from assistant.chat.uploads import ALLOWED_SUFFIXES, DEFAULT_MAX_UPLOAD_BYTES
@@ -84,7 +85,7 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
         )
         history = [Turn(t.question, t.answer.text) for t in turns]
         chat = [*chat, {"role": "user", "content": render.text(question)}]
-        shown_lang = language if language in ("fr", "en") else _guess_language(question)
+        shown_lang = language if language in ("fr", "en") else question_language(question)
         pending = {"role": "assistant", "content": render.waiting_html("searching", "", 0, "", shown_lang)}
         yield [*chat, pending], gr.skip(), turns, ""
         try:
@@ -194,12 +195,6 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
         )
         gr.api(search_api, api_name="search", concurrency_limit=4)
     return demo
-
-
-def _guess_language(question: str) -> str:
-    from assistant.answer import question_language
-
-    return question_language(question)
 
 
 def _has_samples(service: ChatService) -> bool:

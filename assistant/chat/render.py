@@ -103,17 +103,8 @@ def highlight(passage: str, quotes: Sequence[str]) -> str:
     spans: list[tuple[int, int]] = []
     for q in quotes:
         q = q.strip()
-        if not q:
-            continue
-        start = passage.find(q)
-        if start < 0:  # verified quotes are verbatim, but tolerate whitespace/quote-mark variants
-            pattern = r"\s+".join(re.escape(w) for w in q.split())
-            pattern = re.sub(r"(\\?['’])", "['’]", pattern)
-            m = re.search(pattern, passage)
-            if not m:
-                continue
-            spans.append((m.start(), m.end()))
-        else:
+        start = passage.find(q) if q else -1  # verified quotes are verbatim substrings
+        if start >= 0:
             spans.append((start, start + len(q)))
     return _marked(passage, sorted(spans))
 
