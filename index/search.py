@@ -169,8 +169,10 @@ class Searcher:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         allowed = self._allowed(filters)
         q_tokens = tokenize_query(query, self.languages)
+        # Words and briefings nominate lexical candidates over the whole index; character
+        # grams, whose long posting lists made them most of a search at 100k passages, are
+        # scored on the candidates only (their best is scaled to 1 there, as the others are).
         lexical = w.words * _scaled(self.words.scores(with_bigrams(q_tokens)))
-        lexical += w.grams * _scaled(self.grams.scores(char_grams(query)))
         lexical += w.briefing * _scaled(self.briefs.scores(q_tokens))[self.briefing_of]
         if allowed is not None:
             lexical = np.where(allowed, lexical, -np.inf)
@@ -183,7 +185,8 @@ class Searcher:
         rows = np.unique(np.concatenate([lex_rows, dense_rows]))
         if allowed is not None:
             rows = rows[allowed[rows]]
-        fused = lexical[rows] + w.dense * (self.embeddings[rows] @ qvec)
+        grams = _scaled(self.grams.scores_of(char_grams(query), rows))
+        fused = lexical[rows] + w.grams * grams + w.dense * (self.embeddings[rows] @ qvec)
         fused = np.where(self.is_footnote[rows], fused * w.footnote, fused)
         order = np.argsort(-fused, kind="stable")
         return rows[order], fused[order].astype(np.float32)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from index.builder import update_index
-from index.search import Filters, Searcher
+from index.search import Filters, FusionWeights, Searcher
 
 
 @pytest.fixture
@@ -60,3 +60,34 @@ def test_scores_are_sorted_and_k_respected(searcher: Searcher) -> None:
     hits = searcher.search("Xi Jinping Kazakhstan", k=3)
     assert len(hits) == 3
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_character_grams_find_a_misspelt_name(tmp_path: Path, corpus: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    # "Sarim" and "Zhanchu" are no word of the index; only the character-gram signal is on.
+    update_index(tmp_path / "ix", [corpus], embedder)
+    grams_only = FusionWeights(words=0, briefing=0, dense=0, grams=1)
+    searcher = Searcher(tmp_path / "ix", embedder, grams_only)
+    for question, number in [("Aydos Sarim", 2), ("Zhanchu", 4)]:
+        hit = searcher.search(question, k=1)[0]
+        assert (hit.file, hit.number) == ("briefing-2022-09-15.txt", number)
+        assert hit.score > 0
+
+
+def test_candidate_scoring_equals_full_bm25() -> None:
+    """Grams are scored on candidates only: that must give the same numbers as a full scoring."""
+    import random
+
+    import numpy as np
+
+    from index.lexical import LexicalIndex
+    from index.representation import char_grams
+
+    rng = random.Random(3)
+    vocab = "moscou kazakhstan otsc armée sommet gaz prix plafond démenti rumeur pékin".split()
+    texts = [" ".join(rng.choice(vocab) for _ in range(rng.randint(1, 30))) for _ in range(300)]
+    lex = LexicalIndex()
+    lex.build([char_grams(t) for t in texts])
+    for query in ["kazakhstan otsc", "gaz gaz prix", "zzzz", "sommet de pékin moscou"]:
+        tokens = char_grams(query)
+        rows = np.array(sorted(rng.sample(range(300), 40)))
+        np.testing.assert_allclose(lex.scores_of(tokens, rows), lex.scores(tokens)[rows], rtol=1e-5)
