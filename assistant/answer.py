@@ -19,6 +19,7 @@ import prompts
 from assistant.abstain import evidence
 from assistant.extract import ABSTAIN, ContextPassage, Verified, extractive_answer
 from assistant.llm import Generator
+from assistant.rerank import reranker_for
 from assistant.rewrite import Turn, standalone_question
 from assistant.verify import verify
 from index.language import detect_language
@@ -38,6 +39,8 @@ class AnswerSettings:
     max_tokens: int = 200
     min_coverage: float = DEFAULT_MIN_COVERAGE
     language: str = "auto"  # or "fr" / "en": the answer's language
+    rerank: bool = True  # reorder the top passages by the LLM's likelihood of the question
+    generate: bool = True  # False: the LLM only reranks (a base model's text is not used anyway)
 
 
 @dataclass
@@ -136,6 +139,7 @@ class Assistant:
         self.searcher = searcher
         self.generator = generator
         self.settings = settings or AnswerSettings()
+        self.reranker = reranker_for(generator) if self.settings.rerank else None
         self.last_prompt: tuple[str, str] | None = None  # (system, user) of the last generation
 
     def ask(
@@ -182,12 +186,16 @@ class Assistant:
                 ],
             )
 
-        found = evidence(self.searcher, standalone, hits)
+        found = evidence(self.searcher, standalone, hits)  # on the search order it was fitted on
         if not found.answerable or found.coverage < s.min_coverage:
             return done(Verified(ABSTAIN[language], [], abstained=True))
+        if self.reranker is not None:
+            hits = self.reranker.rerank(standalone, hits, language)
+            context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
+            timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
 
         raw = ""
-        if self.generator is not None:
+        if self.generator is not None and s.generate:
             # A base model cannot follow the answer contract and its text is not used (below), so it
             # gets a short context and a short budget (see README).
             capable = self.generator.follows_instructions

@@ -35,6 +35,7 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--from", dest="date_from", help="only briefings dated on or after (YYYY-MM-DD)")
     p.add_argument("--to", dest="date_to", help="only briefings dated on or before (YYYY-MM-DD)")
     p.add_argument("--file", dest="files", action="append", help="only this briefing file (repeatable)")
+    p.add_argument("--no-rerank", action="store_true", help="keep the search order (no LLM reranking)")
 
     p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
     add_common(p, llm=True)
@@ -42,7 +43,14 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="a random sample of this many questions (seed 0)")
     p.add_argument(
-        "--no-llm", action="store_true", help="skip generation: retrieval, abstention and extraction only"
+        "--no-llm", action="store_true", help="no LLM at all: retrieval, abstention and extraction only"
+    )
+    p.add_argument("--no-rerank", action="store_true", help="keep the search order (no LLM reranking)")
+    p.add_argument(
+        "--rerank-only",
+        action="store_true",
+        help="the LLM reranks but does not generate (a base model's text is not used, so its "
+        "answers are the same, faster)",
     )
 
 
@@ -56,7 +64,13 @@ def _assistant(args: argparse.Namespace, *, llm: bool = True) -> Any:
         raise UsageError("-k must be at least 1")
     searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     generator = load_generator(s) if llm else None
-    return Assistant(searcher, generator, AnswerSettings(k=k, language=getattr(args, "lang", "auto")))
+    settings = AnswerSettings(
+        k=k,
+        language=getattr(args, "lang", "auto"),
+        rerank=not getattr(args, "no_rerank", False),
+        generate=not getattr(args, "rerank_only", False),
+    )
+    return Assistant(searcher, generator, settings)
 
 
 def _print_answer(answer: Any) -> None:
@@ -137,7 +151,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     assistant = _assistant(args, llm=not args.no_llm)
     answered = quoted = cited = cited_gold = answer_in_quote = answerable_answered = 0
     tp = fp = fn = 0
-    first, total, prompt_eval = [], [], []
+    first, total, prompt_eval, rerank = [], [], [], []
     for q in rows:
         a = assistant.ask(q["question"])
         gold = {
@@ -149,6 +163,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         fp += a.abstained and not unanswerable
         fn += unanswerable and not a.abstained
         total.append(a.timings["total_ms"])
+        if "rerank_ms" in a.timings:
+            rerank.append(a.timings["rerank_ms"])
         if a.timings["first_token_ms"]:
             first.append(a.timings["first_token_ms"])
             if assistant.last_prompt and hasattr(assistant.generator, "prompt_eval_ms"):
@@ -178,7 +194,10 @@ def cmd_eval(args: argparse.Namespace) -> int:
         "total_ms_p95": _pct(total, 95),
         "raw_prompt_eval_ms_p50": _pct(prompt_eval, 50),
         "raw_prompt_eval_ms_p95": _pct(prompt_eval, 95),
+        "rerank_ms_p50": _pct(rerank, 50),
+        "rerank_ms_p95": _pct(rerank, 95),
         "llm": assistant.generator.name if assistant.generator else "none",
+        "reranked": assistant.reranker is not None,
     }
     if args.json:
         print(json.dumps(result))

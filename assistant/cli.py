@@ -10,7 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from assistant import ask_cli, chat_cli, models_cli
-from assistant.loading import UsageError, add_common, answer_lines, load_embedder, settings_from
+from assistant.loading import (
+    UsageError,
+    add_common,
+    answer_lines,
+    load_embedder,
+    load_generator,
+    settings_from,
+)
 from assistant.settings import SettingsError
 from index.embed import EmbedderError
 
@@ -31,7 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, help="skip files larger than this (default 20 MB)")
 
     p = sub.add_parser("search", help="find the passages that answer a question")
-    add_common(p)
+    add_common(p, llm=True)
+    p.add_argument(
+        "--rerank",
+        action="store_true",
+        help="reorder the top 5 by the LLM's likelihood of the question, as `ask` does (about 2 s)",
+    )
     p.add_argument("query", nargs="?", help="the question")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -104,6 +116,23 @@ def _format_hit(i: int, hit: Any) -> str:
     return "\n".join(lines)
 
 
+def _reranked(searcher: Any, s: Any) -> Any:
+    """`searcher.search` followed by the LLM reranking of the top passages (assistant/rerank.py)."""
+    from assistant.answer import question_language
+    from assistant.rerank import DEPTH, reranker_for
+
+    if s.llm_url:
+        raise UsageError("--rerank needs a GGUF in process (--llm), not --llm-url: a server gives no scores")
+    reranker = reranker_for(load_generator(s))
+    assert reranker is not None  # an in-process GGUF can always score
+
+    def search(query: str, k: int, filters: Any) -> Any:
+        hits = searcher.search(query, max(k, DEPTH), filters)
+        return reranker.rerank(query, hits, question_language(query))[:k]
+
+    return search
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     from index.search import Filters, Searcher
 
@@ -114,15 +143,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     s = settings_from(args)
     searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     filters = Filters(args.date_from, args.date_to, args.files)
+    search = searcher.search
+    if args.rerank:
+        search = _reranked(searcher, s)
     if args.jsonl is not None:
 
         def results(item: dict[str, Any]) -> dict[str, Any]:
-            hits = searcher.search(item["question"], args.k, filters)
+            hits = search(item["question"], args.k, filters)
             return {"query": item["question"], "results": [h.as_json() for h in hits]}
 
         answer_lines(args.jsonl, results)
         return 0
-    hits = searcher.search(args.query, args.k, filters)
+    hits = search(args.query, args.k, filters)
     if args.json:
         print(
             json.dumps(

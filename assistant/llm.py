@@ -86,6 +86,40 @@ class LlamaCppGenerator:
                     if piece:
                         yield piece
 
+    def continuation_logprob(self, prefix: str, continuation: str) -> float:
+        """log P(continuation | prefix) in nats, from one forward pass over both.
+
+        Logits are requested only at the continuation's positions: with Gemma's 262k-token
+        vocabulary, the output layer for every position would cost more than the model. That
+        needs llama.cpp's batch API (Llama.eval keeps only the last position's logits).
+        """
+        import llama_cpp
+        import numpy as np
+
+        with self.lock:
+            llm = self.llm
+            tail = llm.tokenize(continuation.encode(), add_bos=False, special=False)
+            head = llm.tokenize(prefix.encode(), add_bos=True, special=False)
+            head = head[: max(1, llm.n_batch - len(tail))]  # one batch: a long passage loses its end
+            tail = tail[: llm.n_batch - len(head)]
+            tokens = head + tail
+            llm.reset()
+            llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+            batch = llm._batch
+            batch.set_batch(batch=tokens, n_past=0, logits_all=False)
+            for j in range(len(tokens)):  # logits where the next token is a continuation token
+                batch.batch.logits[j] = len(head) - 1 <= j < len(tokens) - 1
+            llm._ctx.decode(batch)
+            total = 0.0
+            for j in range(len(head) - 1, len(tokens) - 1):
+                logits = np.ctypeslib.as_array(
+                    llama_cpp.llama_get_logits_ith(llm._ctx.ctx, j), shape=(llm.n_vocab(),)
+                ).astype(np.float64)
+                top = logits.max()
+                total += logits[tokens[j + 1]] - top - float(np.log(np.exp(logits - top).sum()))
+            llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+            return total
+
     def prompt_eval_ms(self, system: str, user: str) -> float:
         """Raw llama.cpp time to evaluate this prompt (the floor under time to first token)."""
         import time

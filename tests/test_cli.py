@@ -49,6 +49,17 @@ def test_index_search_stats_end_to_end(tmp_path: Path, corpus: Path) -> None:
     human = run("search", "--index", ix, "Aydos Sarym")
     assert "briefing-2022-09-15.txt (2022-09-15) — bullet 2" in human.stdout
 
+    # Reranked by the embedded GGUF: same shape, the answering bullet still first, k respected.
+    out = run("search", "--index", ix, "-k", "2", "--rerank", "--json", "Qui a démenti la rumeur ?")
+    assert out.returncode == 0, out.stderr
+    reranked = json.loads(out.stdout)["results"]
+    assert len(reranked) == 2 and (reranked[0]["file"], reranked[0]["number"]) == (
+        "briefing-2022-09-15.txt",
+        2,
+    )
+    out = run("search", "--index", ix, "--rerank", "--llm-url", "http://127.0.0.1:9/v1", "gas")
+    assert out.returncode == 2 and "--rerank needs a GGUF" in out.stderr
+
 
 def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     out = run("search", "--index", str(tmp_path / "none"), "anything")

@@ -91,6 +91,10 @@ class _OneAtATime:
         with self.lock:
             yield from self.inner.stream(system, user, max_tokens=max_tokens, stop=stop)
 
+    def __getattr__(self, name: str) -> Any:
+        """The rest (e.g. continuation_logprob, for reranking) is the model's own."""
+        return getattr(self.inner, name)
+
 
 class ChatService:
     def __init__(

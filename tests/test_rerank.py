@@ -1,0 +1,122 @@
+"""Query-likelihood reranking: the order it gives, where it runs, and the real model's scores."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.answer import AnswerSettings, Assistant
+from assistant.rerank import LikelihoodReranker, reranker_for
+from index.builder import update_index
+from index.search import Hit, Searcher
+from tests.test_answer import Scripted
+
+
+def hit(number: int, text: str, score: float) -> Hit:
+    return Hit(
+        id=f"b#{number}",
+        file="b.txt",
+        path="b.txt",
+        kind="bullet",
+        number=number,
+        text=text,
+        score=score,
+        briefing_id="b",
+        briefing_date=None,
+        briefing_title=None,
+        row=number,
+    )
+
+
+class WordScorer:
+    """log P(question | passage) stand-in: -10 per question word missing from the passage."""
+
+    def __init__(self) -> None:
+        self.prefixes: list[str] = []
+
+    def continuation_logprob(self, prefix: str, continuation: str) -> float:
+        self.prefixes.append(prefix)
+        return -10.0 * sum(w not in prefix for w in continuation.split())
+
+
+def test_likelihood_reorders_the_top_and_keeps_search_scores() -> None:
+    hits = [hit(1, "gaz et pétrole", 5.0), hit(2, "Aydos Sarym a démenti", 4.8), hit(3, "autre", 1.0)]
+    scorer = WordScorer()
+    out = LikelihoodReranker(scorer, weight=0.15).rerank("Aydos Sarym démenti", hits, "fr")
+    assert [h.number for h in out] == [2, 1, 3]
+    assert [h.score for h in out] == [4.8, 5.0, 1.0]  # the search score, as `search` shows it
+    assert all(p.startswith("Texte : ") and p.endswith("\nQuestion : ") for p in scorer.prefixes)
+
+
+def test_a_large_search_lead_is_not_overturned_by_a_small_likelihood_gap() -> None:
+    hits = [hit(1, "Aydos", 6.0), hit(2, "Aydos Sarym", 3.0)]
+    out = LikelihoodReranker(WordScorer(), weight=0.15).rerank("Aydos Sarym", hits, "fr")
+    assert [h.number for h in out] == [1, 2]  # 6.0 - 1.5 > 3.0
+
+
+def test_only_the_top_depth_passages_are_scored() -> None:
+    hits = [hit(i, f"passage {i}", 10.0 - i) for i in range(1, 9)]
+    scorer = WordScorer()
+    out = LikelihoodReranker(scorer, depth=3).rerank("passage 7", hits, "en")
+    assert len(scorer.prefixes) == 3 and all(p.startswith("Text: ") for p in scorer.prefixes)
+    assert [h.number for h in out[3:]] == [4, 5, 6, 7, 8]
+
+
+def test_no_reranker_without_a_model_that_can_score() -> None:
+    assert reranker_for(None) is None
+    assert reranker_for(Scripted("x")) is None  # e.g. a server behind --llm-url
+
+
+@pytest.fixture
+def searcher(tmp_path: Path, corpus: Path, embedder) -> Searcher:  # type: ignore[no-untyped-def]
+    update_index(tmp_path / "ix", [corpus], embedder)
+    return Searcher(tmp_path / "ix", embedder)
+
+
+class ScoringScripted(Scripted, WordScorer):
+    def __init__(self, text: str) -> None:
+        Scripted.__init__(self, text, follows_instructions=False)
+        WordScorer.__init__(self)
+
+
+def test_assistant_reranks_answers_but_not_abstentions(searcher: Searcher) -> None:
+    gen = ScoringScripted("")
+    assistant = Assistant(searcher, gen, AnswerSettings(k=4))
+    a = assistant.ask("Quel temps fera-t-il à Lima au printemps prochain ?")
+    assert a.abstained and gen.prefixes == []
+    a = assistant.ask("Qui a démenti la rumeur sur l'OTSC ?")
+    assert not a.abstained and len(gen.prefixes) == 4 and "rerank_ms" in a.timings
+    assert Assistant(searcher, gen, AnswerSettings(rerank=False)).reranker is None
+
+
+@pytest.fixture(scope="module")
+def gemma():  # type: ignore[no-untyped-def]
+    from assistant.llm import LlamaCppGenerator
+    from assistant.models import resolve_llm
+
+    return LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
+
+
+def test_real_model_finds_the_question_likelier_after_its_answer(gemma) -> None:  # type: ignore[no-untyped-def]
+    question = "Qui a démenti la rumeur selon laquelle le Kazakhstan allait quitter l'OTSC ?"
+    right = (
+        "Une rumeur suggérant que le Kazakhstan s'apprêtait à quitter l'OTSC a été démentie par Aydos Sarym."
+    )
+    wrong = "La Commission européenne a proposé un plafond du prix du gaz à 275 euros le mégawattheure."
+    reranker = LikelihoodReranker(gemma)
+    good, bad = reranker.loglik(question, right, "fr"), reranker.loglik(question, wrong, "fr")
+    assert bad < good < 0
+    assert reranker.loglik(question, right, "fr") == pytest.approx(good, abs=1e-3)  # no state left behind
+    # The same loaded model still generates afterwards.
+    assert "".join(gemma.stream("", "Le ciel est", max_tokens=4)).strip()
+
+
+def test_the_chat_pages_one_at_a_time_model_still_reranks() -> None:
+    from assistant.chat.service import _OneAtATime
+
+    wrapped = _OneAtATime(ScoringScripted(""))  # type: ignore[arg-type]
+    reranker = reranker_for(wrapped)
+    assert reranker is not None
+    hits = [hit(1, "gaz", 5.0), hit(2, "Aydos Sarym a démenti", 4.9)]
+    assert [h.number for h in reranker.rerank("Aydos Sarym", hits, "fr")] == [2, 1]
