@@ -9,21 +9,23 @@ was the gold one for 0.81 (fused score), 0.83 (likelihood alone) and 0.87–0.88
 0.1–0.2 × log-likelihood in nats). README "Retrieval quality" has the measure on a larger
 sample, with its command.
 
-Only the top `depth` passages are scored (one forward pass each), and only once the
-abstention gate has decided the briefings answer: the cost is that many prompt
-evaluations, measured beside the rest of an answer in README "Answer quality".
+`ask` scores the k passages it retrieved (one forward pass each, 5 by default), and only
+once the abstention gate has decided the briefings answer; the cost is measured beside the
+rest of an answer in README "Answer quality". The combined score replaces the search score
+in the reranked passages, so the order and the scores agree.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Protocol
 
 import prompts
 from index.search import Hit
 
 WEIGHT = 0.15  # per nat of log-likelihood, on the scale of the fused score (about 0 to 7.5)
-DEPTH = 5
+DEPTH = 5  # passages `search --rerank` scores (ask scores its k passages, 5 by default)
 
 
 class Scorer(Protocol):
@@ -33,24 +35,23 @@ class Scorer(Protocol):
 class LikelihoodReranker:
     """Reorders hits by fused score + WEIGHT × log P(question | passage)."""
 
-    def __init__(self, scorer: Scorer, weight: float = WEIGHT, depth: int = DEPTH) -> None:
+    def __init__(self, scorer: Scorer, weight: float = WEIGHT) -> None:
         self.scorer = scorer
         self.weight = weight
-        self.depth = depth
 
     def loglik(self, question: str, text: str, language: str) -> float:
         return self.scorer.continuation_logprob(prompts.render("rerank", language, text=text), question)
 
     def rerank(self, question: str, hits: Sequence[Hit], language: str) -> list[Hit]:
-        """The top `depth` hits in their new order, then the rest. Each keeps its search score
-        (what `search` shows); the order is the combined one."""
-        head, rest = list(hits[: self.depth]), list(hits[self.depth :])
+        """All `hits`, best first by the combined score, which becomes their score: the
+        extractive answer's prior reads it (assistant/extract.py)."""
         question = question.strip()  # a trailing space or newline would be scored as a token
-        if len(head) < 2 or not question:
+        if len(hits) < 2 or not question:
             return list(hits)
-        combined = [h.score + self.weight * self.loglik(question, h.text, language) for h in head]
-        order = sorted(range(len(head)), key=lambda i: -combined[i])
-        return [head[i] for i in order] + rest
+        scored = [
+            replace(h, score=h.score + self.weight * self.loglik(question, h.text, language)) for h in hits
+        ]
+        return sorted(scored, key=lambda h: -h.score)
 
 
 def reranker_for(generator: object) -> LikelihoodReranker | None:

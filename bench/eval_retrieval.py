@@ -60,11 +60,11 @@ def main() -> None:
     answerable = [q for q in questions if q.get("answerable", True) and q.get("gold")]
     if args.limit:
         answerable = random.Random(0).sample(answerable, min(args.limit, len(answerable)))
-    reranker = None
+    reranker, DEPTH = None, 5
     if args.rerank:
         from assistant.llm import LlamaCppGenerator
         from assistant.models import resolve_llm
-        from assistant.rerank import LikelihoodReranker
+        from assistant.rerank import DEPTH, LikelihoodReranker
 
         reranker = LikelihoodReranker(LlamaCppGenerator(resolve_llm(None), n_ctx=2048))
     ranks: dict[str, list[int | None]] = {"search": [], "reranked": []}
@@ -77,7 +77,8 @@ def main() -> None:
         seconds["search"] += t1 - t0
         orders = {"search": hits}
         if reranker is not None:
-            orders["reranked"] = reranker.rerank(q["question"], hits, question_language(q["question"]))
+            top = reranker.rerank(q["question"], hits[:DEPTH], question_language(q["question"]))
+            orders["reranked"] = top + hits[DEPTH:]
             seconds["reranked"] += time.perf_counter() - t0
         for name, found in orders.items():
             keys = [(h.file, h.kind, h.number) for h in found]

@@ -40,13 +40,15 @@ class WordScorer:
         return -10.0 * sum(w not in prefix for w in continuation.split())
 
 
-def test_likelihood_reorders_the_top_and_keeps_search_scores() -> None:
+def test_likelihood_reorders_passages_and_their_scores_agree() -> None:
     hits = [hit(1, "gaz et pétrole", 5.0), hit(2, "Aydos Sarym a démenti", 4.8), hit(3, "autre", 1.0)]
     scorer = WordScorer()
     out = LikelihoodReranker(scorer, weight=0.15).rerank("Aydos Sarym démenti", hits, "fr")
     assert [h.number for h in out] == [2, 1, 3]
-    assert [h.score for h in out] == [4.8, 5.0, 1.0]  # the search score, as `search` shows it
+    # 4.8 - 0, 5.0 - 0.15 * 30, 1.0 - 0.15 * 30: the combined score, best first
+    assert [h.score for h in out] == pytest.approx([4.8, 0.5, -3.5])
     assert all(p.startswith("Texte : ") and p.endswith("\nQuestion : ") for p in scorer.prefixes)
+    assert [h.score for h in hits] == [5.0, 4.8, 1.0]  # the caller's hits are left as they were
 
 
 def test_a_large_search_lead_is_not_overturned_by_a_small_likelihood_gap() -> None:
@@ -55,12 +57,11 @@ def test_a_large_search_lead_is_not_overturned_by_a_small_likelihood_gap() -> No
     assert [h.number for h in out] == [1, 2]  # 6.0 - 1.5 > 3.0
 
 
-def test_only_the_top_depth_passages_are_scored() -> None:
-    hits = [hit(i, f"passage {i}", 10.0 - i) for i in range(1, 9)]
+def test_english_questions_use_the_english_template_and_one_pass_per_passage() -> None:
+    hits = [hit(i, f"passage {i}", 10.0 - i) for i in range(1, 4)]
     scorer = WordScorer()
-    out = LikelihoodReranker(scorer, depth=3).rerank("passage 7", hits, "en")
+    LikelihoodReranker(scorer).rerank("passage 7", hits, "en")
     assert len(scorer.prefixes) == 3 and all(p.startswith("Text: ") for p in scorer.prefixes)
-    assert [h.number for h in out[3:]] == [4, 5, 6, 7, 8]
 
 
 def test_no_reranker_without_a_model_that_can_score() -> None:
