@@ -1,10 +1,11 @@
-"""The answering pipeline: rewrite → retrieve → decide → generate → verify.
+"""The answering pipeline: rewrite → retrieve → decide → rerank → generate → verify.
 
 The model's words are never trusted: every answer goes through assistant.verify, which keeps
 only verbatim quotes with valid markers and falls back to the extractive answer. Before any
 generation, the retrieved evidence must be strong enough (assistant.abstain: coverage of the
 question, absolute lexical strength, dense similarity); otherwise the answer is the fixed
-abstention sentence with the closest material listed.
+abstention sentence with the closest material listed. Once it has passed, an in-process GGUF
+reorders the passages by its likelihood of the question (assistant.rerank).
 """
 
 from __future__ import annotations
