@@ -165,7 +165,6 @@ class Assistant:
             "llm": self.generator.name if self.generator else "none",
             "embedder": self.searcher.embedder.name,
         }
-        context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
 
         def done(verified: Verified, raw: str = "") -> Answer:
             timings["total_ms"] = round(1000 * (time.perf_counter() - start), 1)
@@ -192,8 +191,8 @@ class Assistant:
             return done(Verified(ABSTAIN[language], [], abstained=True))
         if self.reranker is not None:
             hits = self.reranker.rerank(standalone, hits, language)
-            context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
             timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
+        context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
 
         raw = ""
         if self.generator is not None and s.generate:

@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.answer import question_language  # noqa: E402
+from assistant.rerank import DEPTH, LikelihoodReranker  # noqa: E402
 from index.builder import update_index  # noqa: E402
 from index.embed import Embedder  # noqa: E402
 from index.search import FusionWeights, Searcher  # noqa: E402
@@ -60,11 +61,10 @@ def main() -> None:
     answerable = [q for q in questions if q.get("answerable", True) and q.get("gold")]
     if args.limit:
         answerable = random.Random(0).sample(answerable, min(args.limit, len(answerable)))
-    reranker, DEPTH = None, 5
+    reranker = None
     if args.rerank:
         from assistant.llm import LlamaCppGenerator
         from assistant.models import resolve_llm
-        from assistant.rerank import DEPTH, LikelihoodReranker
 
         reranker = LikelihoodReranker(LlamaCppGenerator(resolve_llm(None), n_ctx=2048))
     ranks: dict[str, list[int | None]] = {"search": [], "reranked": []}
