@@ -18,6 +18,7 @@ import sqlite3
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ import numpy as np
 from index import storage, store, vectors
 from index.embed import Embedder
 from index.lexical import LexicalIndex, tokenize_query, with_bigrams
+from index.names import Vocabulary, unknown_names
 from index.representation import char_grams
 
 
@@ -236,6 +238,14 @@ class Searcher:
         total = sum(self._idf(t) for t in q) or 1.0
         scores = self.words.scores(q)
         return float(scores.max()) / total if scores.size else 0.0
+
+    @cached_property
+    def vocabulary(self) -> Vocabulary:
+        return Vocabulary(self.words.bm25.vocab_dict if self.words is not None else ())
+
+    def unknown_names(self, query: str) -> list[str]:
+        """Capitalised words of the query that no passage mentions (index/names.py)."""
+        return unknown_names(query, self.vocabulary, self.languages)
 
     def cosine(self, query: str, row: int) -> float:
         """Dense cosine between the question and the passage of index row `row`."""
