@@ -1,4 +1,4 @@
-"""Should the assistant abstain? A three-signal linear rule on the retrieved evidence.
+"""Should the assistant abstain? A linear rule on the retrieved evidence.
 
 PIAF-style unanswerable questions come from articles missing from the archive but share names
 and vocabulary with articles in it, so no single signal separates them. Three absolute
@@ -17,6 +17,13 @@ precision / recall were 0.33 / 0.53 for 4.8 % of answerable questions refused, a
 0.29 / 0.34 for the coverage threshold alone (README "Answer quality"). More features
 (missing-term mass, score gaps, BM25/dense agreement, briefing-level coverage) did not improve
 the held-out figures.
+
+On top of the fitted rule, a question that names something the briefings never mention
+(index/names.py: a capitalised word found in no passage, not even within a typo) is refused.
+It is checked only when the question is in a language of the archive: an English question
+about French briefings may name "Germany" where they say "Allemagne". Over the whole dev set
+(`eval --no-llm`) it added 4 correct refusals for 4 wrong ones; README "Answer quality" has
+the figures with it.
 
 Reproduce the fit, its cross-validation (3, 5 and 9 folds) and these constants' own figures
 with `python bench/fit_gate.py --index DEV_INDEX` (see its docstring for the dev index; the
@@ -39,30 +46,59 @@ W_LEXICAL = 4.09
 W_COSINE = 4.49
 THRESHOLD = 3.67  # abstain when the weighted sum is below: intercept 1.91 + F1-best margin 1.76
 
+# With the embedded GGUF in process, a fourth signal: the likelihood gain, max over the top 5
+# passages of log P(question | passage) − log P(question) in nats (assistant/rerank.py) — how
+# much reading the best passage makes the question expected. It is on that model's scale, so
+# these weights hold for it alone (LIKELIHOOD_MODEL); another GGUF gets the three-signal rule.
+# Fitted with `python bench/fit_llm_gate.py` (all 160 unanswerable dev questions and 400
+# answerable ones weighted to stand for the 3,675). Held out (5 / 3 / 9 folds grouped by
+# article) abstention precision / recall were 0.37 / 0.61, 0.37 / 0.64, 0.42 / 0.66, against
+# 0.34 / 0.53, 0.33 / 0.58, 0.36 / 0.51 for the three signals refitted on the same folds, for
+# the same share of answerable questions refused (4.5, 4.8, 4.0 %).
+LIKELIHOOD_MODEL = "gemma-3-270m-q4_k_m.gguf"
+L_COVERAGE = 2.86
+L_LEXICAL = 3.00
+L_COSINE = 2.70
+L_GAIN = 0.192  # per nat
+L_THRESHOLD = 4.68  # intercept 3.26 + F1-best margin 1.42
+
 
 @dataclass(frozen=True)
 class Evidence:
-    """The three signals for one question and its hits, and the decision they make."""
+    """The signals for one question and its hits, and the decision they make."""
 
     coverage: float
     lexical: float
     cosine: float
+    unknown: tuple[str, ...] = ()  # names of the question no passage mentions
+    gain: float | None = None  # likelihood gain, when the calibrated model measured it
 
     @property
     def score(self) -> float:
+        if self.gain is not None:
+            return (
+                L_COVERAGE * self.coverage
+                + L_LEXICAL * self.lexical
+                + L_COSINE * self.cosine
+                + L_GAIN * self.gain
+            )
         return W_COVERAGE * self.coverage + W_LEXICAL * self.lexical + W_COSINE * self.cosine
 
     @property
     def answerable(self) -> bool:
-        return self.score >= THRESHOLD
+        threshold = THRESHOLD if self.gain is None else L_THRESHOLD
+        return self.score >= threshold and not self.unknown
 
 
-def evidence(searcher: Searcher, question: str, hits: Sequence[Hit]) -> Evidence:
-    """Measure the signals; no hits at all means no evidence."""
+def evidence(searcher: Searcher, question: str, hits: Sequence[Hit], language: str | None = None) -> Evidence:
+    """Measure the signals; no hits at all means no evidence. Unknown names are looked for
+    when the question's `language` is one of the archive's (or not given)."""
     if not hits:
         return Evidence(0.0, 0.0, 0.0)
+    names = language is None or language in searcher.languages
     return Evidence(
         coverage=searcher.coverage(question, [h.text for h in hits[:3]]),
         lexical=searcher.lexical_strength(question),
         cosine=searcher.cosine(question, hits[0].row),
+        unknown=tuple(searcher.unknown_names(question)) if names else (),
     )

@@ -3,9 +3,11 @@
 The model's words are never trusted: every answer goes through assistant.verify, which keeps
 only verbatim quotes with valid markers and falls back to the extractive answer. Before any
 generation, the retrieved evidence must be strong enough (assistant.abstain: coverage of the
-question, absolute lexical strength, dense similarity); otherwise the answer is the fixed
-abstention sentence with the closest material listed. Once it has passed, an in-process GGUF
-reorders the passages by its likelihood of the question (assistant.rerank).
+question, absolute lexical strength, dense similarity, no name the briefings never mention, and
+with the embedded GGUF in process how much the best passage makes the question likelier);
+otherwise the answer is the fixed abstention sentence with the closest material listed. Once it
+has passed, the in-process GGUF reorders the passages by its likelihood of the question
+(assistant.rerank), from the same scores.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import prompts
@@ -186,11 +188,18 @@ class Assistant:
                 ],
             )
 
-        found = evidence(self.searcher, standalone, hits)  # on the search order it was fitted on
+        found = evidence(self.searcher, standalone, hits, language)  # on the search order it was fitted on
+        logliks: list[float] = []
+        reranker = self.reranker
+        if reranker is not None and reranker.calibrated and hits and not found.unknown:
+            # Scored before the gate: the calibrated model's likelihood gain is one of its signals.
+            logliks = reranker.logliks(standalone, hits, language)
+            found = replace(found, gain=max(logliks[:5]) - reranker.prior(standalone, language))
+            timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
         if not found.answerable or found.coverage < s.min_coverage:
             return done(Verified(ABSTAIN[language], [], abstained=True))
-        if self.reranker is not None:
-            hits = self.reranker.rerank(standalone, hits, language)
+        if reranker is not None:
+            hits = reranker.reorder(hits, logliks or reranker.logliks(standalone, hits, language))
             timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
         context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
 

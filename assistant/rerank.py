@@ -9,10 +9,13 @@ was the gold one for 0.81 (fused score), 0.83 (likelihood alone) and 0.87–0.88
 0.1–0.2 × log-likelihood in nats). README "Retrieval quality" has the measure on a larger
 sample, with its command.
 
-`ask` scores the k passages it retrieved (one forward pass each, 5 by default), and only
-once the abstention gate has decided the briefings answer; the cost is measured beside the
-rest of an answer in README "Answer quality". The combined score replaces the search score
-in the reranked passages, so the order and the scores agree.
+`ask` scores the k passages it retrieved (one forward pass each, 5 by default). With the
+embedded model the scores are taken before the abstention gate, with one more pass for the
+question alone (`prior`): the gain max log P(question | passage) − log P(question) is one of
+the gate's signals (assistant/abstain.py). With another GGUF, only answers are scored, after
+the gate. The cost is measured beside the rest of an answer in README "Answer quality". The
+combined score replaces the search score in the reranked passages, so the order and the
+scores agree.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from dataclasses import replace
 from typing import Protocol
 
 import prompts
+from assistant.abstain import LIKELIHOOD_MODEL
 from index.search import Hit
 
 WEIGHT = 0.15  # per nat of log-likelihood, on the scale of the fused score (about 0 to 7.5)
@@ -38,20 +42,33 @@ class LikelihoodReranker:
     def __init__(self, scorer: Scorer, weight: float = WEIGHT) -> None:
         self.scorer = scorer
         self.weight = weight
+        # The abstention gate's likelihood weights were fitted on one model's scores.
+        self.calibrated = getattr(scorer, "name", None) == LIKELIHOOD_MODEL
 
     def loglik(self, question: str, text: str, language: str) -> float:
-        return self.scorer.continuation_logprob(prompts.render("rerank", language, text=text), question)
+        return self.scorer.continuation_logprob(
+            prompts.render("rerank", language, text=text), question.strip()
+        )
 
-    def rerank(self, question: str, hits: Sequence[Hit], language: str) -> list[Hit]:
+    def logliks(self, question: str, hits: Sequence[Hit], language: str) -> list[float]:
+        """log P(question | passage) of each hit, in order: one forward pass each."""
+        return [self.loglik(question, h.text, language) for h in hits]
+
+    def prior(self, question: str, language: str) -> float:
+        """log P(question) with no passage: what the likelihood gain of the gate is measured from."""
+        return self.scorer.continuation_logprob(prompts.render("prior", language), question.strip())
+
+    def reorder(self, hits: Sequence[Hit], logliks: Sequence[float]) -> list[Hit]:
         """All `hits`, best first by the combined score, which becomes their score: the
         extractive answer's prior reads it (assistant/extract.py)."""
-        question = question.strip()  # a trailing space or newline would be scored as a token
-        if len(hits) < 2 or not question:
-            return list(hits)
-        scored = [
-            replace(h, score=h.score + self.weight * self.loglik(question, h.text, language)) for h in hits
-        ]
+        scored = [replace(h, score=h.score + self.weight * lp) for h, lp in zip(hits, logliks, strict=True)]
         return sorted(scored, key=lambda h: -h.score)
+
+    def rerank(self, question: str, hits: Sequence[Hit], language: str) -> list[Hit]:
+        """Score and reorder in one call (`search --rerank`, bench/eval_retrieval.py)."""
+        if len(hits) < 2 or not question.strip():
+            return list(hits)
+        return self.reorder(hits, self.logliks(question, hits, language))
 
 
 def reranker_for(generator: object) -> LikelihoodReranker | None:

@@ -149,48 +149,54 @@ class Gate:
         return self.score(X) < self.threshold
 
 
-def _loss(A: np.ndarray, y: np.ndarray, beta: np.ndarray, penalty: np.ndarray) -> float:
+def _loss(A: np.ndarray, y: np.ndarray, beta: np.ndarray, penalty: np.ndarray, w: np.ndarray) -> float:
     z = A @ beta
-    return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * beta @ (penalty * beta))
+    return float(np.sum(w * (np.logaddexp(0.0, z) - y * z)) + 0.5 * beta @ (penalty * beta))
 
 
-def fit_logistic(X: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
-    """Weights and intercept minimising the log-loss + 1/2·l2·|weights|² (Newton / IRLS, step halving)."""
+def fit_logistic(
+    X: np.ndarray, y: np.ndarray, l2: float = L2, weight: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Weights and intercept minimising the log-loss + 1/2·l2·|weights|² (Newton / IRLS, step halving).
+
+    `weight` counts each question that many times (a subsample standing for a larger set)."""
+    w = np.ones(len(X)) if weight is None else weight
     A = np.hstack([X, np.ones((len(X), 1))])
     penalty = np.r_[np.full(X.shape[1], l2), 0.0]  # the intercept is not penalised
     beta = np.zeros(A.shape[1])
-    loss = _loss(A, y, beta, penalty)
+    loss = _loss(A, y, beta, penalty, w)
     for _ in range(100):
         p = 1.0 / (1.0 + np.exp(-(A @ beta)))
-        grad = A.T @ (p - y) + penalty * beta
-        hess = (A * (p * (1 - p))[:, None]).T @ A + np.diag(penalty)
+        grad = A.T @ (w * (p - y)) + penalty * beta
+        hess = (A * (w * p * (1 - p))[:, None]).T @ A + np.diag(penalty)
         step = np.linalg.solve(hess, grad)
         t = 1.0
-        while t > 1e-8 and _loss(A, y, beta - t * step, penalty) > loss + 1e-12:
+        while t > 1e-8 and _loss(A, y, beta - t * step, penalty, w) > loss + 1e-12:
             t /= 2
         beta = beta - t * step
-        loss = _loss(A, y, beta, penalty)
+        loss = _loss(A, y, beta, penalty, w)
         if np.abs(t * step).max() < 1e-10:
             break
     return beta[:-1], float(beta[-1])
 
 
-def f1_threshold(scores: np.ndarray, refuse: np.ndarray) -> float:
+def f1_threshold(scores: np.ndarray, refuse: np.ndarray, weight: np.ndarray | None = None) -> float:
     """Threshold maximising the abstention F1 of "abstain when score < threshold" (refuse: true labels)."""
     order = np.argsort(scores, kind="stable")
     s, r = scores[order], refuse[order]
-    k = np.arange(1, len(s) + 1)  # abstain on the k lowest scores
-    tp = np.cumsum(r)
-    f1 = 2 * tp / (k + r.sum())  # 2tp / (2tp + fp + fn), with tp + fp = k and tp + fn = all refusable
+    w = np.ones(len(s)) if weight is None else weight[order]
+    k = np.cumsum(w)  # abstain on the lowest scores, up to each one
+    tp = np.cumsum(w * r)
+    f1 = 2 * tp / (k + (w * r).sum())  # 2tp / (2tp + fp + fn), with tp + fp = k and tp + fn = all refusable
     cut = np.r_[s[1:] > s[:-1], True]  # only between distinct scores
     f1 = np.where(cut, f1, -1.0)
     best = int(np.argmax(f1))  # first maximum: the fewest refusals
     return float((s[best] + s[best + 1]) / 2) if best + 1 < len(s) else float(s[best] + 1e-9)
 
 
-def fit_gate(X: np.ndarray, answerable: np.ndarray) -> Gate:
-    weights, intercept = fit_logistic(X, answerable.astype(float))
-    return Gate(weights, intercept, f1_threshold(X @ weights, ~answerable))
+def fit_gate(X: np.ndarray, answerable: np.ndarray, weight: np.ndarray | None = None) -> Gate:
+    weights, intercept = fit_logistic(X, answerable.astype(float), weight=weight)
+    return Gate(weights, intercept, f1_threshold(X @ weights, ~answerable, weight))
 
 
 def grouped_folds(groups: list[str], n_folds: int) -> np.ndarray:
@@ -209,32 +215,44 @@ def grouped_folds(groups: list[str], n_folds: int) -> np.ndarray:
 
 
 # -- figures ------------------------------------------------------------------------------
-def figures(abstained: np.ndarray, answerable: np.ndarray) -> str:
+def figures(abstained: np.ndarray, answerable: np.ndarray, weight: np.ndarray | None = None) -> str:
+    """Abstention precision / recall / F1; with `weight`, counts are weighted (estimates for the
+    set the sample stands for) and printed rounded."""
+    w = np.ones(len(abstained)) if weight is None else weight
     refuse = ~answerable
-    tp = int((abstained & refuse).sum())
-    fp = int((abstained & answerable).sum())
-    fn = int((~abstained & refuse).sum())
-    precision = tp / max(tp + fp, 1)
-    recall = tp / max(tp + fn, 1)
-    f1 = 2 * tp / max(2 * tp + fp + fn, 1)
+    tp = float(w[abstained & refuse].sum())
+    fp = float(w[abstained & answerable].sum())
+    fn = float(w[~abstained & refuse].sum())
+    precision = tp / max(tp + fp, 1e-9)
+    recall = tp / max(tp + fn, 1e-9)
+    f1 = 2 * tp / max(2 * tp + fp + fn, 1e-9)
     return (
         f"P {precision:.3f}  R {recall:.3f}  F1 {f1:.3f}  answerable refused "
-        f"{100 * fp / max(int(answerable.sum()), 1):.1f} %  (abstained {tp + fp}: {tp} right, {fp} wrong)"
+        f"{100 * fp / max(float(w[answerable].sum()), 1e-9):.1f} %  "
+        f"(abstained {tp + fp:.0f}: {tp:.0f} right, {fp:.0f} wrong)"
     )
 
 
 def cross_validate(
-    X: np.ndarray, answerable: np.ndarray, groups: list[str], n_folds: int
+    X: np.ndarray,
+    answerable: np.ndarray,
+    groups: list[str],
+    n_folds: int,
+    weight: np.ndarray | None = None,
+    veto: np.ndarray | None = None,
 ) -> tuple[str, list[Gate]]:
+    """Held-out figures of the refitted gate; `veto` marks questions refused whatever the score
+    (a name no briefing mentions, assistant/abstain.py)."""
     fold = grouped_folds(groups, n_folds)
-    abstained = np.zeros(len(X), dtype=bool)
+    abstained = np.zeros(len(X), dtype=bool) if veto is None else veto.copy()
+    w = np.ones(len(X)) if weight is None else weight
     gates = []
     for f in range(n_folds):
         train, test = fold != f, fold == f
-        gate = fit_gate(X[train], answerable[train])
-        abstained[test] = gate.abstains(X[test])
+        gate = fit_gate(X[train], answerable[train], w[train])
+        abstained[test] |= gate.abstains(X[test])
         gates.append(gate)
-    return figures(abstained, answerable), gates
+    return figures(abstained, answerable, weight), gates
 
 
 def print_constants(gate: Gate) -> None:

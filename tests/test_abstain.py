@@ -58,3 +58,43 @@ def test_lexical_strength_and_cosine_are_absolute_not_scaled_per_query(searcher:
     assert searcher.cosine("gas price cap European Commission", top.row) > searcher.cosine(
         "recipe for chocolate cake", top.row
     )
+
+
+def test_a_question_about_a_name_no_briefing_mentions_abstains(searcher: Searcher) -> None:
+    """Strong overlap with a passage does not save a question about someone else."""
+    known = "Qui a démenti la rumeur sur le Kazakhstan et l'OTSC ?"
+    other = "Qu'a démenti Jean Chaintron sur le Kazakhstan et l'OTSC ?"
+    e = evidence(searcher, other, searcher.search(other, 5), "fr")
+    assert e.unknown == ("Jean", "Chaintron") and e.score >= THRESHOLD and not e.answerable
+    misspelt = "Qu'a démenti Aydos Sarim sur le Kazakstan et l'OTSC ?"
+    assert evidence(searcher, misspelt, searcher.search(misspelt, 5), "fr").answerable
+    assert evidence(searcher, known, searcher.search(known, 5), "fr").unknown == ()
+
+
+def test_names_are_not_checked_in_a_language_the_archive_is_not_written_in(searcher: Searcher) -> None:
+    """An English question may name "Germany" where French briefings say "Allemagne"."""
+    q = "What did Jean Chaintron deny about Kazakhstan and the OTSC?"
+    hits = searcher.search(q, 5)
+    assert evidence(searcher, q, hits, "fr").unknown == ("Jean", "Chaintron")
+    searcher.languages = ["fr"]  # a French-only archive
+    try:
+        assert evidence(searcher, q, hits, "en").unknown == ()
+    finally:
+        searcher.languages = searcher.manifest.get("languages") or ["fr", "en"]
+
+
+def test_with_the_likelihood_gain_the_embedded_models_weights_decide() -> None:
+    from assistant import abstain
+
+    e = Evidence(0.5, 0.2, 0.4, gain=10.0)
+    assert e.score == pytest.approx(
+        abstain.L_COVERAGE * 0.5 + abstain.L_LEXICAL * 0.2 + abstain.L_COSINE * 0.4 + abstain.L_GAIN * 10.0
+    )
+    # The gain pushes the same way as the other signals: enough of it answers, none refuses.
+    middling = Evidence(0.4, 0.2, 0.4)
+    assert Evidence(0.4, 0.2, 0.4, gain=abstain.L_THRESHOLD / abstain.L_GAIN).answerable
+    assert not Evidence(0.4, 0.2, 0.4, gain=0.0).answerable
+    assert not Evidence(1.0, 1.0, 1.0, unknown=("Zorblax",), gain=100.0).answerable
+    assert middling.gain is None and middling.score == pytest.approx(
+        W_COVERAGE * 0.4 + W_LEXICAL * 0.2 + W_COSINE * 0.4
+    )

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from assistant.abstain import LIKELIHOOD_MODEL
 from assistant.answer import AnswerSettings, Assistant
 from assistant.rerank import LikelihoodReranker, reranker_for
 from index.builder import update_index
@@ -81,14 +82,46 @@ class ScoringScripted(Scripted, WordScorer):
         WordScorer.__init__(self)
 
 
-def test_assistant_reranks_answers_but_not_abstentions(searcher: Searcher) -> None:
+def test_another_model_reranks_answers_but_never_scores_abstentions(searcher: Searcher) -> None:
+    """The gate's likelihood weights are the embedded model's: another GGUF scores after it."""
     gen = ScoringScripted("")
     assistant = Assistant(searcher, gen, AnswerSettings(k=4))
-    a = assistant.ask("Quel temps fera-t-il à Lima au printemps prochain ?")
+    assert assistant.reranker is not None and not assistant.reranker.calibrated
+    a = assistant.ask("Quel temps fera-t-il au printemps prochain ?")
     assert a.abstained and gen.prefixes == []
     a = assistant.ask("Qui a démenti la rumeur sur l'OTSC ?")
     assert not a.abstained and len(gen.prefixes) == 4 and "rerank_ms" in a.timings
     assert Assistant(searcher, gen, AnswerSettings(rerank=False)).reranker is None
+
+
+class Calibrated(ScoringScripted):
+    """A scorer standing for the embedded model, whose name the gate's weights belong to."""
+
+    def __init__(self, lift: float) -> None:
+        super().__init__("")
+        self.name = LIKELIHOOD_MODEL
+        self.lift = lift  # log-likelihood gained by reading any passage
+
+    def continuation_logprob(self, prefix: str, continuation: str) -> float:
+        self.prefixes.append(prefix)
+        return -40.0 + (self.lift if prefix.startswith("Texte") else 0.0)
+
+
+def test_with_the_embedded_model_the_likelihood_gain_decides_before_any_answer(searcher: Searcher) -> None:
+    q = "Qui a démenti la rumeur sur l'OTSC ?"
+    sure = Calibrated(lift=40.0)
+    a = Assistant(searcher, sure, AnswerSettings(k=4)).ask(q)
+    # The 4 passages and the question alone (the prior) are scored once, before the gate.
+    assert not a.abstained and len(sure.prefixes) == 5 and sure.prefixes[-1] == "Question : "
+    flat = Calibrated(lift=-40.0)  # no passage makes the question any likelier: nothing answers it
+    a = Assistant(searcher, flat, AnswerSettings(k=4)).ask(q)
+    assert a.abstained and len(flat.prefixes) == 5 and a.citations == []
+    # A question about a name no briefing mentions is refused without scoring anything.
+    unknown = Calibrated(lift=40.0)
+    assert (
+        Assistant(searcher, unknown, AnswerSettings(k=4)).ask("Qu'a démenti Zorblax sur l'OTSC ?").abstained
+    )
+    assert unknown.prefixes == []
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +141,8 @@ def test_real_model_finds_the_question_likelier_after_its_answer(gemma) -> None:
     reranker = LikelihoodReranker(gemma)
     good, bad = reranker.loglik(question, right, "fr"), reranker.loglik(question, wrong, "fr")
     assert bad < good < 0
+    # Reading the answer makes the question likelier than reading nothing: the gate's gain.
+    assert reranker.calibrated and good - reranker.prior(question, "fr") > 5.0
     assert reranker.loglik(question, right, "fr") == pytest.approx(good, abs=1e-3)  # no state left behind
     # The same loaded model still generates afterwards.
     assert "".join(gemma.stream("", "Le ciel est", max_tokens=4)).strip()
