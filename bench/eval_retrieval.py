@@ -9,6 +9,7 @@ bullet (or footnote).
 With --rerank, the top 5 are reordered as `ask` does (assistant/rerank.py: the embedded GGUF's
 likelihood of the question after each passage); about 2 s per question on 2 cores, so use
 --limit for a random sample (seed 0), and the same sample is measured without reranking.
+--depth 10 reranks the top 10 instead (twice the cost), which can also change recall@5.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ def main() -> None:
     ap.add_argument("--weights", help="JSON of FusionWeights fields to override")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--rerank", action="store_true", help="also measure with LLM reranking of the top 5")
+    ap.add_argument("--depth", type=int, default=DEPTH, help="passages reranked (default %(default)s)")
     ap.add_argument("--limit", type=int, help="a random sample of this many answerable questions (seed 0)")
     args = ap.parse_args()
 
@@ -77,8 +79,8 @@ def main() -> None:
         seconds["search"] += t1 - t0
         orders = {"search": hits}
         if reranker is not None:
-            top = reranker.rerank(q["question"], hits[:DEPTH], question_language(q["question"]))
-            orders["reranked"] = top + hits[DEPTH:]
+            top = reranker.rerank(q["question"], hits[: args.depth], question_language(q["question"]))
+            orders["reranked"] = top + hits[args.depth :]
             seconds["reranked"] += time.perf_counter() - t0
         for name, found in orders.items():
             keys = [(h.file, h.kind, h.number) for h in found]
@@ -93,6 +95,7 @@ def main() -> None:
         result[prefix + "recall@5"] = round(sum(r is not None and r <= 5 for r in rs) / n, 3)
         result[prefix + "mrr@10"] = round(sum(1 / r for r in rs if r) / n, 3)
         result[prefix + "ms_per_query"] = round(1000 * seconds[name] / n, 1)
+    result["rerank_depth"] = args.depth if reranker is not None else None
     result["weights"] = weights.__dict__
     print(json.dumps(result) if args.json else "\n".join(f"{k:>22}: {v}" for k, v in result.items()))
 
