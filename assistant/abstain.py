@@ -22,7 +22,7 @@ On top of the fitted rule, a question that names something the briefings never m
 (index/names.py: a capitalised word found in no passage, not even within a typo) is refused.
 It is checked only when the question is in a language of the archive: an English question
 about French briefings may name "Germany" where they say "Allemagne". Over the whole dev set
-(`eval --no-llm`) it added 4 correct refusals for 4 wrong ones; README "Answer quality" has
+(`eval --no-llm`) it added 5 correct refusals for 4 wrong ones; README "Answer quality" has
 the figures with it.
 
 Reproduce the fit, its cross-validation (3, 5 and 9 folds) and these constants' own figures

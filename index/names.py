@@ -3,8 +3,8 @@
 A question about "Jean Chaintron" cannot be answered by briefings that never name him, however
 well other passages about another Jean score. On the PIAF dev set, a capitalised question word
 found nowhere in the briefings (not even within a typo of an indexed word) marked 16 of the
-160 unanswerable questions and 7 of the 3,675 answerable ones; the misses of answerable
-questions were mostly a spelling the briefings write differently ("Cracovie" for "Kraków").
+160 unanswerable questions and 5 of the 3,675 answerable ones, which name a place their
+briefing never writes ("Cracovie", "Saint-Pétersbourg").
 The abstention gate (assistant/abstain.py) uses it beside its fitted signals.
 
 Only words written capitalised inside the question count: its first word and a word after
