@@ -24,6 +24,7 @@ from assistant.extract import ABSTAIN, ContextPassage, Verified, extractive_answ
 from assistant.llm import Generator
 from assistant.rerank import reranker_for
 from assistant.rewrite import Turn, standalone_question
+from assistant.translate import target_language, translate
 from assistant.verify import verify
 from index.language import detect_language
 from index.search import Filters, Hit, Searcher
@@ -44,6 +45,7 @@ class AnswerSettings:
     language: str = "auto"  # or "fr" / "en": the answer's language
     rerank: bool = True  # reorder the top passages by the LLM's likelihood of the question
     generate: bool = True  # False: the LLM only reranks (a base model's text is not used anyway)
+    translate: bool = True  # a question not in the archive's language is also searched translated
 
 
 @dataclass
@@ -60,11 +62,13 @@ class Answer:
     model: dict[str, str]
     raw: str = ""  # what the model generated, before verification
     changes: list[dict[str, str]] = field(default_factory=list)
+    translated_question: str | None = None  # the standalone question in the archive's language
 
     def as_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "standalone_question": self.standalone_question,
+            "translated_question": self.translated_question,
             "answer": self.text,
             "abstained": self.abstained,
             "citations": self.citations,
@@ -156,13 +160,25 @@ class Assistant:
         start = time.perf_counter()
         language = s.language if s.language in ("fr", "en") else question_language(question)
         standalone = standalone_question(question, history, language, self.generator)
-        hits = self.searcher.search(standalone, s.k, filters)
+        # A question in another language than the archive's is searched with its translation
+        # beside it; the gate, the reranker and the quote choice read the translation
+        # (assistant/translate.py).
+        asked = language if s.language == "auto" else question_language(standalone)  # not the answer's
+        target = target_language(asked, self.searcher.languages) if s.translate else None
+        translation = translate(standalone, target, self.generator) if target and self.generator else None
+        translated = time.perf_counter()
+        probe, probe_language = (translation, target) if translation and target else (standalone, language)
+        hits = self.searcher.search(
+            f"{standalone} {translation}" if translation else standalone, s.k, filters
+        )
         retrieved = time.perf_counter()
         timings = {
-            "retrieve_ms": round(1000 * (retrieved - start), 1),
+            "retrieve_ms": round(1000 * (retrieved - translated), 1),
             "first_token_ms": 0.0,
             "total_ms": 0.0,
         }
+        if translation:
+            timings["translate_ms"] = round(1000 * (translated - start), 1)
         model = {
             "llm": self.generator.name if self.generator else "none",
             "embedder": self.searcher.embedder.name,
@@ -186,20 +202,23 @@ class Assistant:
                     {"kind": c.kind, "before": c.before, "after": c.after, "reason": c.reason}
                     for c in verified.changes
                 ],
+                translated_question=translation,
             )
 
-        found = evidence(self.searcher, standalone, hits, language)  # on the search order it was fitted on
+        # On the search order it was fitted on. Names are checked in the question's own language
+        # only: a translation may garble a name into one no briefing spells.
+        found = evidence(self.searcher, probe, hits, asked)
         logliks: list[float] = []
         reranker = self.reranker
         if reranker is not None and reranker.calibrated and hits and not found.unknown:
             # Scored before the gate: the calibrated model's likelihood gain is one of its signals.
-            logliks = reranker.logliks(standalone, hits, language)
-            found = replace(found, gain=max(logliks[:5]) - reranker.prior(standalone, language))
+            logliks = reranker.logliks(probe, hits, probe_language)
+            found = replace(found, gain=max(logliks[:5]) - reranker.prior(probe, probe_language))
             timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
         if not found.answerable or found.coverage < s.min_coverage:
             return done(Verified(ABSTAIN[language], [], abstained=True))
         if reranker is not None:
-            hits = reranker.reorder(hits, logliks or reranker.logliks(standalone, hits, language))
+            hits = reranker.reorder(hits, logliks or reranker.logliks(probe, hits, probe_language))
             timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
         context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
 
@@ -230,5 +249,11 @@ class Assistant:
             # model's text that happens to verify is copied, not chosen, and quoted the answer less
             # often on the dev set. The gate has already decided the briefings answer, so the
             # extractive answer uses a lower overlap threshold than its own default.
-            verified = extractive_answer(question, context, language, min_share=FALLBACK_MIN_SHARE)
+            verified = extractive_answer(
+                question,
+                context,
+                language,
+                min_share=FALLBACK_MIN_SHARE,
+                match=(translation, probe_language) if translation else None,
+            )
         return done(verified, raw)

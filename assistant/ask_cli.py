@@ -36,6 +36,11 @@ def add_parsers(sub: Any) -> None:
     p.add_argument("--to", dest="date_to", help="only briefings dated on or before (YYYY-MM-DD)")
     p.add_argument("--file", dest="files", action="append", help="only this briefing file (repeatable)")
     p.add_argument("--no-rerank", action="store_true", help="keep the search order (no LLM reranking)")
+    p.add_argument(
+        "--no-translate",
+        action="store_true",
+        help="do not translate a question that is not in the briefings' language before searching",
+    )
 
     p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
     add_common(p, llm=True)
@@ -46,6 +51,11 @@ def add_parsers(sub: Any) -> None:
         "--no-llm", action="store_true", help="no LLM at all: retrieval, abstention and extraction only"
     )
     p.add_argument("--no-rerank", action="store_true", help="keep the search order (no LLM reranking)")
+    p.add_argument(
+        "--no-translate",
+        action="store_true",
+        help="do not translate a question that is not in the briefings' language before searching",
+    )
     p.add_argument(
         "--rerank-only",
         action="store_true",
@@ -69,6 +79,7 @@ def _assistant(args: argparse.Namespace, *, llm: bool = True) -> Any:
         language=getattr(args, "lang", "auto"),
         rerank=not getattr(args, "no_rerank", False),
         generate=not getattr(args, "rerank_only", False),
+        translate=not getattr(args, "no_translate", False),
     )
     return Assistant(searcher, generator, settings)
 
@@ -77,6 +88,8 @@ def _print_answer(answer: Any) -> None:
     print(answer.text)
     if answer.standalone_question != answer.question:
         print(f"  (question understood as: {answer.standalone_question})")
+    if answer.translated_question:
+        print(f"  (also searched as: {answer.translated_question})")
     if answer.abstained:
         if answer.passages:
             print("\nClosest material:")

@@ -312,6 +312,7 @@ def extractive_answer(
     language: str,
     max_sentences: int = 3,
     min_share: float = MIN_SHARE,
+    match: tuple[str, str] | None = None,
 ) -> Verified:
     """Answer with the best matching sentence of the passages, widened, quoted verbatim and cited.
 
@@ -323,9 +324,12 @@ def extractive_answer(
     briefings answer. The best sentence is widened to neighbouring sentences of its bullet, up to
     `max_sentences` and MAX_QUOTE_CHARS; one bullet is cited, since quoting another bullet's best
     sentence lowered citation precision more than it added answers on the dev set.
+    `match` = (text, its language) is matched instead of the question, which still sets the
+    answer's language: the question translated into the briefings' language (assistant/translate.py).
     """
     language = lang(language)
-    q_stems = set(tokenize(question, language)) or _stems(question)
+    probe, probe_language = match or (question, language)
+    q_stems = set(tokenize(probe, lang(probe_language))) or _stems(probe)
     sentences = [
         (rank, index, p, s, e, _stems(p.text[s:e]))
         for rank, p in enumerate(context)

@@ -10,6 +10,8 @@ With --rerank, the top 5 are reordered as `ask` does (assistant/rerank.py: the e
 likelihood of the question after each passage); about 2 s per question on 2 cores, so use
 --limit for a random sample (seed 0), and the same sample is measured without reranking.
 --depth 10 reranks the top 10 instead (twice the cost), which can also change recall@5.
+With --translate, a question not in the briefings' language is searched with the embedded GGUF's
+translation beside it, as `ask` does (assistant/translate.py; bench/english_questions.py).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.answer import question_language  # noqa: E402
 from assistant.rerank import DEPTH, LikelihoodReranker  # noqa: E402
+from assistant.translate import target_language, translate  # noqa: E402
 from index.builder import update_index  # noqa: E402
 from index.embed import Embedder  # noqa: E402
 from index.search import FusionWeights, Searcher  # noqa: E402
@@ -53,6 +56,7 @@ def main() -> None:
     ap.add_argument("--rerank", action="store_true", help="also measure with LLM reranking of the top 5")
     ap.add_argument("--depth", type=int, default=DEPTH, help="passages reranked (default %(default)s)")
     ap.add_argument("--limit", type=int, help="a random sample of this many answerable questions (seed 0)")
+    ap.add_argument("--translate", action="store_true", help="search other-language questions translated too")
     args = ap.parse_args()
 
     embedder = Embedder()
@@ -63,23 +67,31 @@ def main() -> None:
     answerable = [q for q in questions if q.get("answerable", True) and q.get("gold")]
     if args.limit:
         answerable = random.Random(0).sample(answerable, min(args.limit, len(answerable)))
-    reranker = None
-    if args.rerank:
+    reranker = generator = None
+    if args.rerank or args.translate:
         from assistant.llm import LlamaCppGenerator
         from assistant.models import resolve_llm
 
-        reranker = LikelihoodReranker(LlamaCppGenerator(resolve_llm(None), n_ctx=2048))
+        generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
+        reranker = LikelihoodReranker(generator) if args.rerank else None
+    translated = 0
     ranks: dict[str, list[int | None]] = {"search": [], "reranked": []}
     seconds = {"search": 0.0, "reranked": 0.0}
     for q in answerable:
         gold = gold_ids(q)
         t0 = time.perf_counter()
-        hits = searcher.search(q["question"], k=10)
+        probe, language = q["question"], question_language(q["question"])
+        target = target_language(language, searcher.languages) if generator is not None else None
+        translation = translate(probe, target, generator) if generator is not None and target else None
+        if translation and target:
+            probe, language, translated = translation, target, translated + 1
+        query = f"{q['question']} {translation}" if translation else q["question"]
+        hits = searcher.search(query, k=10)
         t1 = time.perf_counter()
         seconds["search"] += t1 - t0
         orders = {"search": hits}
         if reranker is not None:
-            top = reranker.rerank(q["question"], hits[: args.depth], question_language(q["question"]))
+            top = reranker.rerank(probe, hits[: args.depth], language)
             orders["reranked"] = top + hits[args.depth :]
             seconds["reranked"] += time.perf_counter() - t0
         for name, found in orders.items():
@@ -96,6 +108,7 @@ def main() -> None:
         result[prefix + "mrr@10"] = round(sum(1 / r for r in rs if r) / n, 3)
         result[prefix + "ms_per_query"] = round(1000 * seconds[name] / n, 1)
     result["rerank_depth"] = args.depth if reranker is not None else None
+    result["translated"] = translated if args.translate else None
     result["weights"] = weights.__dict__
     print(json.dumps(result) if args.json else "\n".join(f"{k:>22}: {v}" for k, v in result.items()))
 

@@ -24,6 +24,7 @@ LABELS = {
         "footnote": "note",
         "undated": "sans date",
         "understood": "Question comprise comme :",
+        "translated": "Cherché aussi en traduction :",
         "closest": "Passages les plus proches (non cités) :",
         "sources": "Sources",
         "cited_by": "citée par la puce",
@@ -35,6 +36,7 @@ LABELS = {
         "footnote": "footnote",
         "undated": "undated",
         "understood": "Understood as:",
+        "translated": "Also searched as:",
         "closest": "Closest material (not cited):",
         "sources": "Sources",
         "cited_by": "cited by bullet",
@@ -68,6 +70,8 @@ def answer_html(answer: Answer, turn: int) -> str:
     parts = []
     if answer.standalone_question.strip() != answer.question.strip():
         parts.append(f'<p class="rewritten">{lab["understood"]} {text(answer.standalone_question)}</p>')
+    if answer.translated_question:
+        parts.append(f'<p class="rewritten">{lab["translated"]} {text(answer.translated_question)}</p>')
     if answer.abstained:
         parts.append(f'<div class="abstain"><p>{text(answer.text)}</p>')
         if answer.passages:

@@ -1,0 +1,107 @@
+"""Questions in another language than the briefings' are searched with their translation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from assistant.answer import AnswerSettings, Assistant
+from assistant.llm import GenerationError
+from assistant.translate import target_language, translate
+from index.builder import update_index
+from index.search import Searcher
+from tests.conftest import KAZAKHSTAN
+
+HARVEST = """\
+• Le ministre de l'Agriculture a annoncé une récolte de blé de 35 millions de tonnes, en baisse de 4 % sur un an1.
+• Les exportations de blé vers l'Algérie ont repris après deux ans d'interruption2.
+Sources
+  1. « Récolte record », Le Figaro, 3 août 2022.
+  2. « Le blé français retrouve l'Algérie », Les Échos, 4 août 2022.
+"""
+
+QUESTION = "Who denied the rumour that Kazakhstan would leave the CSTO?"
+FRENCH = "Qui a démenti la rumeur selon laquelle le Kazakhstan quitterait l'OTSC ?"
+
+
+class Translator:
+    """A base model that translates what it is asked to, and says nothing useful otherwise."""
+
+    name = "translator"
+    follows_instructions = False
+
+    def __init__(self, translation: str = FRENCH) -> None:
+        self.translation = translation
+        self.prompts: list[str] = []
+
+    def stream(
+        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> Iterator[str]:
+        self.prompts.append(user)
+        yield f" {self.translation}\nEnglish: next" if user.rstrip().endswith("French:") else "blah"
+
+
+@pytest.fixture(scope="module")
+def french(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("french")
+    (root / "b").mkdir()
+    (root / "b" / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
+    (root / "b" / "agri-2022-08-03.txt").write_text(HARVEST, encoding="utf-8")
+    update_index(root / "ix", [root / "b"], embedder)
+    return Searcher(root / "ix", embedder)
+
+
+def test_target_is_the_archive_language_only_when_the_question_is_not_in_it() -> None:
+    assert target_language("en", ["fr"]) == "fr"
+    assert target_language("fr", ["en"]) == "en"
+    assert target_language("fr", ["fr"]) is None
+    assert target_language("en", ["en", "fr"]) is None  # a mixed archive already has the words
+    assert target_language("en", []) is None
+
+
+def test_translation_is_the_first_line_without_labels_or_quotes() -> None:
+    assert translate(QUESTION, "fr", Translator(f"French: « {FRENCH} »")) == FRENCH
+
+
+@pytest.mark.parametrize("reply", ["", "  ", QUESTION, "Qui " * 200])
+def test_an_unusable_translation_is_refused(reply: str) -> None:
+    assert translate(QUESTION, "fr", Translator(reply)) is None
+
+
+def test_a_failing_model_gives_no_translation() -> None:
+    class Broken(Translator):
+        def stream(self, system: str, user: str, **kwargs: object) -> Iterator[str]:
+            raise GenerationError("server went away")
+
+    assert translate(QUESTION, "fr", Broken()) is None
+
+
+def test_english_question_on_french_briefings_is_answered_through_its_translation(french: Searcher) -> None:
+    gen = Translator()
+    a = Assistant(french, gen, AnswerSettings(k=4)).ask(QUESTION)
+    assert a.translated_question == FRENCH and "translate_ms" in a.timings
+    assert QUESTION in gen.prompts[0] and gen.prompts[0].rstrip().endswith("French:")
+    assert not a.abstained and a.language == "en" and a.text.startswith("According to the briefing")
+    c = a.citations[0]
+    assert (c["file"], c["kind"], c["number"]) == ("briefing-2022-09-15.txt", "bullet", 2)
+    assert "Aydos Sarym" in c["quotes"][0]
+    assert a.as_json()["translated_question"] == FRENCH
+
+
+def test_without_translation_the_english_question_is_refused(french: Searcher) -> None:
+    """The English words match too little of the French bullet for the gate to let it answer."""
+    plain = Assistant(french, Translator(), AnswerSettings(k=4, translate=False)).ask(QUESTION)
+    assert plain.translated_question is None and plain.abstained
+
+
+def test_a_question_in_the_briefings_language_is_not_translated(french: Searcher) -> None:
+    gen = Translator()
+    a = Assistant(french, gen, AnswerSettings(k=4)).ask("Qui a démenti la rumeur sur l'OTSC ?")
+    assert a.translated_question is None and not any(p.rstrip().endswith("French:") for p in gen.prompts)
+    assert a.citations[0]["number"] == 2
+
+
+def test_no_model_no_translation(french: Searcher) -> None:
+    a = Assistant(french, None, AnswerSettings(k=4)).ask(QUESTION)
+    assert a.translated_question is None and "translate_ms" not in a.timings
