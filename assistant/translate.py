@@ -9,10 +9,10 @@ reranker and the choice of the quoted sentence read the translation, since their
 were calibrated on questions in the briefings' language.
 
 On 100 answerable PIAF dev questions translated into English by hand (bench/data/, README
-"English questions"), the embedded model's translation took the gold bullet's recall@5 from
-0.69 to 0.81 and recall@1 from 0.35 to 0.53 (the French originals: 0.87 / 0.74), for about
-0.5 s a question on 2 cores. Searching the translation alone did worse (0.76 / 0.52): the
-270M model garbles some names and rare words.
+"English questions on French briefings"), the embedded model's translation took the gold
+bullet's recall@5 from 0.69 to 0.83 and recall@1 from 0.35 to 0.48 (the French originals: 0.87 /
+0.74), for about 0.55 s a question on 2 cores. In a scratch run, searching the translation alone
+did worse than both together (recall@5 0.76): the 270M model garbles some names and rare words.
 """
 
 from __future__ import annotations

@@ -105,3 +105,22 @@ def test_a_question_in_the_briefings_language_is_not_translated(french: Searcher
 def test_no_model_no_translation(french: Searcher) -> None:
     a = Assistant(french, None, AnswerSettings(k=4)).ask(QUESTION)
     assert a.translated_question is None and "translate_ms" not in a.timings
+
+
+def test_the_chat_page_shows_what_was_searched(french: Searcher) -> None:
+    from assistant.chat import render
+
+    a = Assistant(french, Translator("Qui a démenti <b>la rumeur</b> ?"), AnswerSettings(k=4)).ask(QUESTION)
+    html = render.answer_html(a, 0)
+    assert "Also searched as: Qui a démenti &lt;b&gt;la rumeur&lt;/b&gt; ?" in html
+
+
+def test_the_embedded_gguf_translates_and_the_answer_is_cited(french: Searcher) -> None:
+    """End to end with the real 270M base model: its translation brings the French bullet."""
+    from assistant.llm import LlamaCppGenerator
+    from assistant.models import resolve_llm
+
+    gen = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
+    a = Assistant(french, gen, AnswerSettings(k=4)).ask(QUESTION)
+    assert a.translated_question and a.translated_question != QUESTION
+    assert not a.abstained and a.citations[0]["number"] == 2 and "Aydos Sarym" in a.text
