@@ -1,9 +1,9 @@
 """Write the English dev questions as a full questions file (gold bullets, answers, answerable).
 
     python bench/english_questions.py /tmp/piaf-dev-en.jsonl
-    briefing-assistant eval --index DEV_INDEX --rerank-only /tmp/piaf-dev-en.jsonl
-    briefing-assistant eval --index DEV_INDEX --rerank-only --no-translate /tmp/piaf-dev-en.jsonl
-    python bench/eval_retrieval.py --index DEV_INDEX --questions /tmp/piaf-dev-en.jsonl --translate
+    briefing-assistant eval --index /tmp/ix2 --rerank-only /tmp/piaf-dev-en.jsonl
+    briefing-assistant eval --index /tmp/ix2 --rerank-only --no-translate /tmp/piaf-dev-en.jsonl
+    python bench/eval_retrieval.py --index /tmp/ix2 --questions /tmp/piaf-dev-en.jsonl --translate
 
 bench/data/piaf-dev-en.jsonl holds only each question's id and English text (see its README);
 the rest comes from ../shared/eval/piaf-dev/questions.jsonl.

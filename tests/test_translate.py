@@ -64,6 +64,17 @@ def test_translation_is_the_first_line_without_labels_or_quotes() -> None:
     assert translate(QUESTION, "fr", Translator(f"French: « {FRENCH} »")) == FRENCH
 
 
+def test_a_french_question_is_translated_into_english_for_an_english_archive() -> None:
+    class English(Translator):
+        def stream(self, system: str, user: str, **kwargs: object) -> Iterator[str]:
+            self.prompts.append(user)
+            yield " Who denied the rumour?" if user.rstrip().endswith("Anglais :") else "blah"
+
+    gen = English()
+    assert translate("Qui a démenti la rumeur ?", "en", gen) == "Who denied the rumour?"
+    assert "Français : Qui a démenti la rumeur ?" in gen.prompts[0]
+
+
 @pytest.mark.parametrize("reply", ["", "  ", QUESTION, "Qui " * 200])
 def test_an_unusable_translation_is_refused(reply: str) -> None:
     assert translate(QUESTION, "fr", Translator(reply)) is None
