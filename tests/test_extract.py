@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.extract import MAX_QUOTE_CHARS, ContextPassage, extractive_answer, widen
+from assistant.extract import MAX_QUOTE_CHARS, MAX_QUOTES_CHARS, ContextPassage, extractive_answer, widen
 
 LONG = "Un mot de remplissage " * 30 + "sans rapport avec la question."
 PARAGRAPH = (
@@ -41,6 +41,46 @@ def test_extractive_quote_is_the_answering_sentence_with_its_neighbour() -> None
     assert "57 000 personnes" in quote and quote in PARAGRAPH
     assert 2 <= sentences_of(quote) <= 3 and len(quote) <= MAX_QUOTE_CHARS
     assert len(v.citations) == 1 and "[1]" in v.text
+
+
+FILLER = (
+    "Les travaux ont mobilisé des milliers d'ouvriers venus de toute la région pendant plusieurs "
+    "années difficiles, sous une chaleur écrasante et avec des crues répétées du fleuve. "
+)
+INAUGURATION = (
+    "Le barrage de Kariba fut inauguré par la reine mère en mai 1960. "
+    + FILLER * 3
+    + "Dans son discours, la reine mère salua un barrage « au service de deux pays »."
+)
+SPEECH = "Qu'a dit la reine mère en inaugurant le barrage de Kariba ?"
+
+
+def test_the_bullets_second_best_sentence_is_quoted_beside_the_widened_one() -> None:
+    p = ContextPassage(1, "k", INAUGURATION, "kariba.txt", briefing_date="1960-05-17")
+    v = extractive_answer(SPEECH, [p], "fr")
+    (citation,) = v.citations
+    first, second = citation.quotes
+    assert first.startswith("Le barrage de Kariba fut inauguré") and "« au service de deux pays »" in second
+    assert first in INAUGURATION and second in INAUGURATION
+    assert INAUGURATION.index(first) + len(first) < INAUGURATION.index(second)  # reading order, apart
+    assert len(first) + len(second) <= MAX_QUOTES_CHARS
+    assert v.text.count("[1]") == 1 and "» … «" in v.text
+
+
+def test_a_second_sentence_next_to_the_widened_quote_extends_it() -> None:
+    text = INAUGURATION.replace(FILLER * 3, FILLER * 2)  # the speech now follows the widened quote
+    v = extractive_answer(SPEECH, [ContextPassage(1, "k", text, "kariba.txt")], "fr")
+    (quote,) = v.citations[0].quotes
+    assert (
+        quote.startswith("Le barrage de Kariba") and "« au service de deux pays »" in quote and quote in text
+    )
+
+
+def test_no_second_quote_beyond_the_length_limit() -> None:
+    long_speech = INAUGURATION.replace("Dans son discours,", "Dans son discours, " + "très " * 80)
+    p = ContextPassage(1, "k", long_speech, "kariba.txt")
+    v = extractive_answer(SPEECH, [p], "fr")
+    assert len(v.citations[0].quotes) == 1 and v.citations[0].quotes[0].startswith("Le barrage de Kariba")
 
 
 def test_retrieval_score_lets_a_close_second_win_on_a_better_sentence_but_not_a_distant_one() -> None:
