@@ -24,7 +24,7 @@ from assistant.extract import ABSTAIN, ContextPassage, Verified, extractive_answ
 from assistant.llm import Generator
 from assistant.rerank import reranker_for
 from assistant.rewrite import Turn, standalone_question
-from assistant.translate import target_language, translate
+from assistant.translate import search_query, translation_for
 from assistant.verify import verify
 from index.language import detect_language
 from index.search import Filters, Hit, Searcher
@@ -164,13 +164,15 @@ class Assistant:
         # beside it; the gate, the reranker and the quote choice read the translation
         # (assistant/translate.py).
         asked = language if s.language == "auto" else question_language(standalone)  # not the answer's
-        target = target_language(asked, self.searcher.languages) if s.translate else None
-        translation = translate(standalone, target, self.generator) if target and self.generator else None
-        translated = time.perf_counter()
-        probe, probe_language = (translation, target) if translation and target else (standalone, language)
-        hits = self.searcher.search(
-            f"{standalone} {translation}" if translation else standalone, s.k, filters
+        translated_to = (
+            translation_for(standalone, asked, self.searcher.languages, self.generator)
+            if s.translate
+            else None
         )
+        translation = translated_to[0] if translated_to else None
+        translated = time.perf_counter()
+        probe, probe_language = translated_to or (standalone, language)
+        hits = self.searcher.search(search_query(standalone, translation), s.k, filters)
         retrieved = time.perf_counter()
         timings = {
             "retrieve_ms": round(1000 * (retrieved - translated), 1),
@@ -254,6 +256,6 @@ class Assistant:
                 context,
                 language,
                 min_share=FALLBACK_MIN_SHARE,
-                match=(translation, probe_language) if translation else None,
+                match=translated_to,
             )
         return done(verified, raw)

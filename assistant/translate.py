@@ -53,3 +53,18 @@ def translate(question: str, target: str, generator: Generator) -> str | None:
     if len(text) < 3 or len(text) > 3 * len(question) + 20 or text.casefold() == question.strip().casefold():
         return None
     return text
+
+
+def translation_for(
+    question: str, language: str, archive: Collection[str], generator: Generator | None
+) -> tuple[str, str] | None:
+    """(translation, its language) when the question is not in the archive's language and the
+    model gave a usable translation; else None."""
+    target = target_language(language, archive)
+    text = translate(question, target, generator) if target and generator is not None else None
+    return (text, target) if text and target else None
+
+
+def search_query(question: str, translation: str | None) -> str:
+    """What retrieval reads: the question, with its translation beside it when there is one."""
+    return f"{question} {translation}" if translation else question

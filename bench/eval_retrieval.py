@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant.answer import question_language  # noqa: E402
 from assistant.rerank import DEPTH, LikelihoodReranker  # noqa: E402
-from assistant.translate import target_language, translate  # noqa: E402
+from assistant.translate import search_query, translation_for  # noqa: E402
 from index.builder import update_index  # noqa: E402
 from index.embed import Embedder  # noqa: E402
 from index.search import FusionWeights, Searcher  # noqa: E402
@@ -80,13 +80,11 @@ def main() -> None:
     for q in answerable:
         gold = gold_ids(q)
         t0 = time.perf_counter()
-        probe, language = q["question"], question_language(q["question"])
-        target = target_language(language, searcher.languages) if generator is not None else None
-        translation = translate(probe, target, generator) if generator is not None and target else None
-        if translation and target:
-            probe, language, translated = translation, target, translated + 1
-        query = f"{q['question']} {translation}" if translation else q["question"]
-        hits = searcher.search(query, k=10)
+        asked = question_language(q["question"])
+        translated_to = translation_for(q["question"], asked, searcher.languages, generator)
+        translated += translated_to is not None
+        probe, language = translated_to or (q["question"], asked)
+        hits = searcher.search(search_query(q["question"], translated_to[0] if translated_to else None), k=10)
         t1 = time.perf_counter()
         seconds["search"] += t1 - t0
         orders = {"search": hits}

@@ -5,8 +5,13 @@ from __future__ import annotations
 import os
 import socket
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from index.embed import Embedder
+    from index.search import Searcher
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -31,6 +36,18 @@ def embedder():  # type: ignore[no-untyped-def]
     from index.embed import Embedder
 
     return Embedder()
+
+
+def indexed(root: Path, embedder: Embedder, briefings: dict[str, str]) -> Searcher:
+    """A Searcher over an index of `briefings` (file name -> text) written under `root`."""
+    from index.builder import update_index
+    from index.search import Searcher
+
+    (root / "b").mkdir()
+    for name, text in briefings.items():
+        (root / "b" / name).write_text(text, encoding="utf-8")
+    update_index(root / "ix", [root / "b"], embedder)
+    return Searcher(root / "ix", embedder)
 
 
 KAZAKHSTAN = """\

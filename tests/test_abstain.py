@@ -2,25 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from assistant.abstain import THRESHOLD, W_COSINE, W_COVERAGE, W_LEXICAL, Evidence, evidence
-from index.builder import update_index
 from index.search import Searcher
 
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:
-    from tests.conftest import ENERGY, KAZAKHSTAN
+    from tests.conftest import ENERGY, KAZAKHSTAN, indexed
 
-    root: Path = tmp_path_factory.mktemp("abstain")
-    (root / "b").mkdir()
-    (root / "b" / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
-    (root / "b" / "energy-2022-11-23.md").write_text(ENERGY, encoding="utf-8")
-    update_index(root / "ix", [root / "b"], embedder)
-    return Searcher(root / "ix", embedder)
+    briefings = {"briefing-2022-09-15.txt": KAZAKHSTAN, "energy-2022-11-23.md": ENERGY}
+    return indexed(tmp_path_factory.mktemp("abstain"), embedder, briefings)
 
 
 def test_the_rule_is_a_weighted_sum_against_a_threshold() -> None:

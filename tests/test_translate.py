@@ -9,9 +9,8 @@ import pytest
 from assistant.answer import AnswerSettings, Assistant
 from assistant.llm import GenerationError
 from assistant.translate import target_language, translate
-from index.builder import update_index
 from index.search import Searcher
-from tests.conftest import KAZAKHSTAN
+from tests.conftest import KAZAKHSTAN, indexed
 
 HARVEST = """\
 • Le ministre de l'Agriculture a annoncé une récolte de blé de 35 millions de tonnes, en baisse de 4 % sur un an1.
@@ -44,12 +43,8 @@ class Translator:
 
 @pytest.fixture(scope="module")
 def french(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:  # type: ignore[no-untyped-def]
-    root = tmp_path_factory.mktemp("french")
-    (root / "b").mkdir()
-    (root / "b" / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
-    (root / "b" / "agri-2022-08-03.txt").write_text(HARVEST, encoding="utf-8")
-    update_index(root / "ix", [root / "b"], embedder)
-    return Searcher(root / "ix", embedder)
+    briefings = {"briefing-2022-09-15.txt": KAZAKHSTAN, "agri-2022-08-03.txt": HARVEST}
+    return indexed(tmp_path_factory.mktemp("french"), embedder, briefings)
 
 
 def test_target_is_the_archive_language_only_when_the_question_is_not_in_it() -> None:
