@@ -47,20 +47,22 @@ W_COSINE = 4.49
 THRESHOLD = 3.67  # abstain when the weighted sum is below: intercept 1.91 + F1-best margin 1.76
 
 # With the embedded GGUF in process, a fourth signal: the likelihood gain, max over the top 5
-# passages of log P(question | passage) − log P(question) in nats (assistant/rerank.py) — how
-# much reading the best passage makes the question expected. It is on that model's scale, so
-# these weights hold for it alone (LIKELIHOOD_MODEL); another GGUF gets the three-signal rule.
-# Fitted with `python bench/fit_llm_gate.py` (all 160 unanswerable dev questions and 400
-# answerable ones weighted to stand for the 3,675). Held out (5 / 3 / 9 folds grouped by
-# article) abstention precision / recall were 0.37 / 0.61, 0.37 / 0.64, 0.42 / 0.66, against
-# 0.34 / 0.53, 0.33 / 0.58, 0.36 / 0.51 for the three signals refitted on the same folds, for
-# the same share of answerable questions refused (4.5, 4.8, 4.0 %).
+# passages of log P(question | passage) − log P(question) in nats, per token of the question
+# (assistant/rerank.py) — how much reading the best passage makes the question expected. It is
+# on that model's scale, so these weights hold for it alone (LIKELIHOOD_MODEL); another GGUF
+# gets the three-signal rule. Fitted with `python bench/fit_llm_gate.py` (all 160 unanswerable
+# dev questions and 400 answerable ones weighted to stand for the 3,675). Held out (5 / 3 / 9
+# folds grouped by article) abstention precision / recall were 0.46 / 0.68, 0.45 / 0.67,
+# 0.47 / 0.66 for 3.5, 3.5, 3.2 % of answerable questions refused, against 0.34 / 0.53,
+# 0.33 / 0.58, 0.36 / 0.51 (4.5, 5.0, 4.0 %) for the three signals refitted on the same folds.
+# The gain in total nats instead of per token gave 0.37 / 0.61, 0.37 / 0.64, 0.42 / 0.66: a
+# long question gains nats from any passage on its subject.
 LIKELIHOOD_MODEL = "gemma-3-270m-q4_k_m.gguf"
-L_COVERAGE = 2.86
-L_LEXICAL = 3.00
-L_COSINE = 2.70
-L_GAIN = 0.192  # per nat
-L_THRESHOLD = 4.68  # intercept 3.26 + F1-best margin 1.42
+L_COVERAGE = 2.327
+L_LEXICAL = 2.708
+L_COSINE = 4.250
+L_GAIN = 1.955  # per nat per question token
+L_THRESHOLD = 4.737  # intercept 3.122 + F1-best margin 1.615
 
 
 @dataclass(frozen=True)
@@ -71,7 +73,7 @@ class Evidence:
     lexical: float
     cosine: float
     unknown: tuple[str, ...] = ()  # names of the question no passage mentions
-    gain: float | None = None  # likelihood gain, when the calibrated model measured it
+    gain: float | None = None  # likelihood gain per question token, when the calibrated model measured it
 
     @property
     def score(self) -> float:

@@ -215,7 +215,7 @@ class Assistant:
         if reranker is not None and reranker.calibrated and hits and not found.unknown:
             # Scored before the gate: the calibrated model's likelihood gain is one of its signals.
             logliks = reranker.logliks(probe, hits, probe_language)
-            found = replace(found, gain=max(logliks[:5]) - reranker.prior(probe, probe_language))
+            found = replace(found, gain=reranker.gain(probe, logliks[:5], probe_language))
             timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
         if not found.answerable or found.coverage < s.min_coverage:
             return done(Verified(ABSTAIN[language], [], abstained=True))

@@ -120,6 +120,11 @@ class LlamaCppGenerator:
             llm._ctx.kv_cache_seq_rm(-1, 0, -1)
             return total
 
+    def token_count(self, text: str) -> int:
+        """Tokens of `text` as a continuation (no BOS): the gate's likelihood gain is per token."""
+        with self.lock:
+            return len(self.llm.tokenize(text.encode(), add_bos=False, special=False))
+
     def prompt_eval_ms(self, system: str, user: str) -> float:
         """Raw llama.cpp time to evaluate this prompt (the floor under time to first token)."""
         import time

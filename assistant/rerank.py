@@ -11,11 +11,11 @@ sample, with its command.
 
 `ask` scores the k passages it retrieved (one forward pass each, 5 by default). With the
 embedded model the scores are taken before the abstention gate, with one more pass for the
-question alone (`prior`): the gain max log P(question | passage) − log P(question) is one of
-the gate's signals (assistant/abstain.py). With another GGUF, only answers are scored, after
-the gate. The cost is measured beside the rest of an answer in README "Answer quality". The
-combined score replaces the search score in the reranked passages, so the order and the
-scores agree.
+question alone (`prior`): the gain max log P(question | passage) − log P(question), per token
+of the question, is one of the gate's signals (assistant/abstain.py). With another GGUF, only
+answers are scored, after the gate. The cost is measured beside the rest of an answer in README
+"Answer quality". The combined score replaces the search score in the reranked passages, so the
+order and the scores agree.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ DEPTH = 5  # passages `search --rerank` scores (ask scores its k passages, 5 by 
 
 class Scorer(Protocol):
     def continuation_logprob(self, prefix: str, continuation: str) -> float: ...
+
+    def token_count(self, text: str) -> int: ...
 
 
 class LikelihoodReranker:
@@ -58,6 +60,16 @@ class LikelihoodReranker:
         """log P(question) with no passage: what the likelihood gain of the gate is measured from."""
         return self.scorer.continuation_logprob(prompts.render("prior", language), question.strip())
 
+    def gain(self, question: str, logliks: Sequence[float], language: str) -> float:
+        """The gate's likelihood gain: (max log P(question | passage) − log P(question)) per token
+        of the question. Per token, because a long question gains more nats from any passage
+        that shares its subject than a short one does from the passage that answers it: held out
+        on the dev sample, per token lifted abstention F1 from 0.46–0.51 to 0.54–0.55 (README)."""
+        if not logliks:
+            return 0.0
+        total = max(logliks) - self.prior(question, language)
+        return total / max(1, self.scorer.token_count(question.strip()))
+
     def reorder(self, hits: Sequence[Hit], logliks: Sequence[float]) -> list[Hit]:
         """All `hits`, best first by the combined score, which becomes their score: the
         extractive answer's prior reads it (assistant/extract.py)."""
@@ -74,6 +86,6 @@ class LikelihoodReranker:
 def reranker_for(generator: object) -> LikelihoodReranker | None:
     """A reranker on the generator's model when it can score text (an in-process GGUF);
     a server behind --llm-url gives no prompt log-probabilities, so it gets none."""
-    if generator is not None and hasattr(generator, "continuation_logprob"):
+    if hasattr(generator, "continuation_logprob") and hasattr(generator, "token_count"):
         return LikelihoodReranker(generator)
     return None

@@ -5,7 +5,9 @@
 
 When the embedded GGUF is in process, the gate gets a fourth signal, the likelihood gain:
 max over the top 5 passages of log P(question | passage) − log P(question), in nats, with
-the reranker's prompts (prompts/rerank, prompts/prior). It costs one forward pass per
+the reranker's prompts (prompts/rerank, prompts/prior), per token of the question
+(`LikelihoodReranker.gain`; the total in nats is kept in the cache as `gain`, the count as
+`tokens`). It costs one forward pass per
 passage, so it is measured on every unanswerable question (160) and a random sample of the
 answerable ones (seed 0), each answerable question weighted to stand for its share of all
 3,675; precision, recall and "answerable refused" are estimates for the whole set.
@@ -41,7 +43,7 @@ import fit_gate  # noqa: E402
 
 from assistant import abstain  # noqa: E402
 
-SIGNALS = ("coverage", "lexical", "cosine", "gain")
+SIGNALS = ("coverage", "lexical", "cosine", "gain/token")
 
 
 def sample(questions: list[dict[str, Any]], n_answerable: int, seed: int) -> list[dict[str, Any]]:
@@ -57,6 +59,8 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
     if cache.exists():
         done = {r["id"]: r for r in map(json.loads, cache.read_text().splitlines()) if r}
     todo = [q for q in questions if q["id"] not in done]
+    if any("tokens" not in r for r in done.values()):
+        count_tokens(questions, done, cache)
     if not todo:
         return done
     from assistant.answer import question_language
@@ -86,6 +90,9 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
                 "lexical": ev.lexical,
                 "cosine": ev.cosine,
                 "gain": max(logliks) - prior if logliks else 0.0,
+                "tokens": reranker.scorer.token_count(question.strip()),
+                "logliks": logliks,
+                "prior": prior,
                 "unknown": list(ev.unknown),
             }
             out.write(json.dumps(record) + "\n")
@@ -94,6 +101,30 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
             if n % 20 == 0:
                 print(f"  {n}/{len(todo)}, {(time.perf_counter() - t0) / n:.1f} s a question", flush=True)
     return done
+
+
+def count_tokens(questions: list[dict[str, Any]], done: dict[str, dict[str, Any]], cache: Path) -> None:
+    """Add the question's token count to records cached before the gain was taken per token."""
+    from llama_cpp import Llama
+
+    from assistant.models import resolve_llm
+
+    vocab = Llama(str(resolve_llm(None)), vocab_only=True, verbose=False)
+    text = {q["id"]: q["question"].strip() for q in questions}
+    for key, record in done.items():
+        if "tokens" not in record and key in text:
+            record["tokens"] = len(vocab.tokenize(text[key].encode(), add_bos=False, special=False))
+    cache.write_text("".join(json.dumps(r) + "\n" for r in done.values()))
+
+
+def signals(record: dict[str, Any]) -> list[float]:
+    """The gate's four inputs; the gain per question token, as `LikelihoodReranker.gain` gives it."""
+    return [
+        record["coverage"],
+        record["lexical"],
+        record["cosine"],
+        record["gain"] / max(1, record["tokens"]),
+    ]
 
 
 def main() -> None:
@@ -113,7 +144,7 @@ def main() -> None:
     answerable = np.array([bool(q.get("answerable", True)) for q in questions])
     n_answerable = sum(bool(q.get("answerable", True)) for q in everything)
     weight = np.where(answerable, n_answerable / answerable.sum(), 1.0)
-    X = np.array([[features[q["id"]][s] for s in SIGNALS] for q in questions])
+    X = np.array([signals(features[q["id"]]) for q in questions])
     veto = np.array([bool(features[q["id"]]["unknown"]) for q in questions])
     groups = [groups_of[q["id"]] for q in questions]
     print(

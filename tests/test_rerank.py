@@ -40,6 +40,9 @@ class WordScorer:
         self.prefixes.append(prefix)
         return -10.0 * sum(w not in prefix for w in continuation.split())
 
+    def token_count(self, text: str) -> int:
+        return len(text.split())
+
 
 def test_likelihood_reorders_passages_and_their_scores_agree() -> None:
     hits = [hit(1, "gaz et pétrole", 5.0), hit(2, "Aydos Sarym a démenti", 4.8), hit(3, "autre", 1.0)]
@@ -63,6 +66,18 @@ def test_english_questions_use_the_english_template_and_one_pass_per_passage() -
     scorer = WordScorer()
     LikelihoodReranker(scorer).rerank("passage 7", hits, "en")
     assert len(scorer.prefixes) == 3 and all(p.startswith("Text: ") for p in scorer.prefixes)
+
+
+def test_the_gates_likelihood_gain_is_per_question_token() -> None:
+    """The best passage's log-likelihood over the question's prior, divided by its tokens: a long
+    question gains more nats from any passage on its subject than a short one from its answer."""
+    scorer = WordScorer()  # the prior of a question of n words: -10 n
+    reranker = LikelihoodReranker(scorer)
+    assert reranker.gain("Aydos Sarym démenti", [-12.0, -5.0], "fr") == pytest.approx((-5.0 + 30.0) / 3)
+    assert scorer.prefixes == ["Question : "]
+    long = "Aydos Sarym a démenti la rumeur sur le retrait de l'OTSC hier soir"
+    assert reranker.gain(long, [-115.0], "fr") < reranker.gain("Aydos Sarym", [-5.0], "fr")
+    assert reranker.gain("Aydos", [], "fr") == 0.0
 
 
 def test_no_reranker_without_a_model_that_can_score() -> None:
@@ -142,7 +157,11 @@ def test_real_model_finds_the_question_likelier_after_its_answer(gemma) -> None:
     good, bad = reranker.loglik(question, right, "fr"), reranker.loglik(question, wrong, "fr")
     assert bad < good < 0
     # Reading the answer makes the question likelier than reading nothing: the gate's gain.
-    assert reranker.calibrated and good - reranker.prior(question, "fr") > 5.0
+    prior = reranker.prior(question, "fr")
+    assert reranker.calibrated and good - prior > 5.0
+    per_token = (good - prior) / gemma.token_count(question)
+    assert reranker.gain(question, [bad, good], "fr") == pytest.approx(per_token, abs=1e-3)
+    assert 10 < gemma.token_count(question) < 40
     assert reranker.loglik(question, right, "fr") == pytest.approx(good, abs=1e-3)  # no state left behind
     # The same loaded model still generates afterwards.
     assert "".join(gemma.stream("", "Le ciel est", max_tokens=4)).strip()
