@@ -57,10 +57,9 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
     """Features of each question by id, from the cache or measured and appended to it."""
     done: dict[str, dict[str, Any]] = {}
     if cache.exists():
-        done = {r["id"]: r for r in map(json.loads, cache.read_text().splitlines()) if r}
+        # A record from before the gain was taken per token lacks `tokens`: measured again.
+        done = {r["id"]: r for r in map(json.loads, cache.read_text().splitlines()) if r and "tokens" in r}
     todo = [q for q in questions if q["id"] not in done]
-    if any("tokens" not in r for r in done.values()):
-        count_tokens(questions, done, cache)
     if not todo:
         return done
     from assistant.answer import question_language
@@ -101,20 +100,6 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
             if n % 20 == 0:
                 print(f"  {n}/{len(todo)}, {(time.perf_counter() - t0) / n:.1f} s a question", flush=True)
     return done
-
-
-def count_tokens(questions: list[dict[str, Any]], done: dict[str, dict[str, Any]], cache: Path) -> None:
-    """Add the question's token count to records cached before the gain was taken per token."""
-    from llama_cpp import Llama
-
-    from assistant.models import resolve_llm
-
-    vocab = Llama(str(resolve_llm(None)), vocab_only=True, verbose=False)
-    text = {q["id"]: q["question"].strip() for q in questions}
-    for key, record in done.items():
-        if "tokens" not in record and key in text:
-            record["tokens"] = len(vocab.tokenize(text[key].encode(), add_bos=False, special=False))
-    cache.write_text("".join(json.dumps(r) + "\n" for r in done.values()))
 
 
 def signals(record: dict[str, Any]) -> list[float]:
