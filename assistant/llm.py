@@ -112,11 +112,14 @@ class LlamaCppGenerator:
             llm._ctx.decode(batch)
             total = 0.0
             for j in range(len(head) - 1, len(tokens) - 1):
+                # A float32 view of llama.cpp's buffer, summed in float64: copying 262k logits to
+                # float64 first cost 5x more, about 0.2 s of a 5-passage reranking.
                 logits = np.ctypeslib.as_array(
                     llama_cpp.llama_get_logits_ith(llm._ctx.ctx, j), shape=(llm.n_vocab(),)
-                ).astype(np.float64)
-                top = logits.max()
-                total += logits[tokens[j + 1]] - top - float(np.log(np.exp(logits - top).sum()))
+                )
+                top = float(logits.max())
+                norm = float(np.exp(logits - top).sum(dtype=np.float64))
+                total += float(logits[tokens[j + 1]]) - top - float(np.log(norm))
             llm._ctx.kv_cache_seq_rm(-1, 0, -1)
             return total
 
