@@ -165,7 +165,9 @@ class Assistant:
         # (assistant/translate.py).
         asked = language if s.language == "auto" else question_language(standalone)  # not the answer's
         translated_to = (
-            translation_for(standalone, asked, self.searcher.languages, self.generator)
+            translation_for(
+                standalone, asked, self.searcher.languages, self.generator, self.searcher.mentions
+            )
             if s.translate
             else None
         )

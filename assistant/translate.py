@@ -17,10 +17,13 @@ did worse than both together (recall@5 0.76): the 270M model garbles some names 
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import re
+from collections.abc import Callable, Collection
 
 import prompts
 from assistant.llm import GenerationError, Generator, complete
+from index.lexical import tokenize_query
+from index.names import capitalised_words
 
 MAX_TOKENS = 64
 
@@ -55,14 +58,42 @@ def translate(question: str, target: str, generator: Generator) -> str | None:
     return text
 
 
+_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+
+
+def dropped_names(question: str, translation: str, mentioned: Callable[[str], bool]) -> list[str]:
+    """Names and numbers of `question` that its translation lost and the archive mentions.
+
+    The 270M model often drops or pronominalises a name ("Where was Tokayev trained?" came
+    back as "Où a-t-il été entraîné ?"), and the gate and the reranker read the translation:
+    without the name it covered nothing of the bullet that names him. A name the archive
+    never mentions is not carried: it would only add a word no passage can match.
+    """
+    kept = set(tokenize_query(translation, ["fr", "en"])) | set(_NUMBER.findall(translation))
+    out: dict[str, None] = {}
+    for word in [*capitalised_words(question), *_NUMBER.findall(question)]:
+        stems = tokenize_query(word, ["fr", "en"]) if not word[0].isdigit() else [word]
+        if stems and not any(s in kept for s in stems) and mentioned(word):
+            out[word] = None
+    return list(out)
+
+
 def translation_for(
-    question: str, language: str, archive: Collection[str], generator: Generator | None
+    question: str,
+    language: str,
+    archive: Collection[str],
+    generator: Generator | None,
+    mentioned: Callable[[str], bool] | None = None,
 ) -> tuple[str, str] | None:
     """(translation, its language) when the question is not in the archive's language and the
-    model gave a usable translation; else None."""
+    model gave a usable translation; else None. With `mentioned` (does the archive mention this
+    word?), names and numbers the translation lost are appended to it in parentheses."""
     target = target_language(language, archive)
     text = translate(question, target, generator) if target and generator is not None else None
-    return (text, target) if text and target else None
+    if not text or not target:
+        return None
+    lost = dropped_names(question, text, mentioned) if mentioned else []
+    return (f"{text} ({', '.join(lost)})" if lost else text), target
 
 
 def search_query(question: str, translation: str | None) -> str:

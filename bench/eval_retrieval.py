@@ -81,7 +81,9 @@ def main() -> None:
         gold = gold_ids(q)
         t0 = time.perf_counter()
         asked = question_language(q["question"])
-        translated_to = translation_for(q["question"], asked, searcher.languages, generator)
+        translated_to = translation_for(
+            q["question"], asked, searcher.languages, generator, searcher.mentions
+        )
         translated += translated_to is not None
         probe, language = translated_to or (q["question"], asked)
         hits = searcher.search(search_query(q["question"], translated_to[0] if translated_to else None), k=10)

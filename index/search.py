@@ -247,6 +247,10 @@ class Searcher:
         """Capitalised words of the query that no passage mentions (index/names.py)."""
         return unknown_names(query, self.vocabulary, self.languages)
 
+    def mentions(self, word: str) -> bool:
+        """Whether some passage has one of `word`'s stems, exactly (no typo tolerance)."""
+        return any(s in self.vocabulary.stems for s in tokenize_query(word, self.languages))
+
     def cosine(self, query: str, row: int) -> float:
         """Dense cosine between the question and the passage of index row `row`."""
         return float(self.embeddings[row] @ self.query_vector(query))

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.answer import AnswerSettings, Assistant
 from assistant.llm import GenerationError
-from assistant.translate import target_language, translate
+from assistant.translate import dropped_names, target_language, translate
 from index.search import Searcher
 from tests.conftest import KAZAKHSTAN, indexed
 
@@ -81,6 +81,28 @@ def test_a_failing_model_gives_no_translation() -> None:
             raise GenerationError("server went away")
 
     assert translate(QUESTION, "fr", Broken()) is None
+
+
+def test_names_and_numbers_the_translation_lost_are_the_ones_the_archive_mentions() -> None:
+    archive = {"Tokayev", "Moscou", "1970"}
+    lost = dropped_names(
+        "Where was Tokayev trained in Moscow in 1970, with Smith?",
+        "Où a-t-il été formé à Moscou ?",
+        lambda word: word in archive,
+    )
+    # "Where" is capitalised by grammar, "Moscow" is translated, "Smith" no briefing mentions.
+    assert lost == ["Tokayev", "1970"]
+    assert dropped_names("Where was Tokayev trained?", "Où Tokayev a-t-il été formé ?", lambda w: True) == []
+
+
+def test_a_name_the_translation_dropped_is_carried_over(french: Searcher) -> None:
+    """The 270M model turns "Where was Tokayev trained?" into "Où a-t-il été entraîné ?": the
+    gate and the reranker read the translation, so the name goes back beside it."""
+    a = Assistant(french, Translator("Où a-t-il été entraîné ?"), AnswerSettings(k=4)).ask(
+        "Where was Tokayev trained?"
+    )
+    assert a.translated_question == "Où a-t-il été entraîné ? (Tokayev)"
+    assert not a.abstained and a.citations[0]["number"] == 1 and "Tokayev" in a.text
 
 
 def test_english_question_on_french_briefings_is_answered_through_its_translation(french: Searcher) -> None:
