@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import prompts
-from index.lexical import tokenize
+from index.lexical import tokenize, without_question_words
 
 if TYPE_CHECKING:
     from index.search import Hit
@@ -337,7 +337,10 @@ def extractive_answer(
     """
     language = lang(language)
     probe, probe_language = match or (question, language)
-    q_stems = set(tokenize(probe, lang(probe_language))) or _stems(probe)
+    # Interrogatives ("quand", "comment") say what is asked, not what about: a sentence that
+    # happens to hold one is no better for it.
+    content = without_question_words(probe, [lang(probe_language)])
+    q_stems = set(tokenize(content, lang(probe_language))) or _stems(probe)
     sentences = [
         (rank, index, p, s, e, _stems(p.text[s:e]))
         for rank, p in enumerate(context)

@@ -38,6 +38,35 @@ def stopwords(language: str) -> frozenset[str]:
     return frozenset(_fold(w.lower()) for w in words)
 
 
+# Interrogatives say what kind of answer is wanted, not what it is about; they are not in the
+# stop lists, and a passage that happens to say "quand" or "comment" should not score for it.
+# Dropped from questions only (the index keeps them; nothing asks for them). On the PIAF dev
+# set: recall@1 0.733 -> 0.738, recall@5 0.898 -> 0.901 (README "Retrieval quality").
+QUESTION_WORDS = {
+    "fr": frozenset(
+        "quel quelle quels quelles combien pourquoi comment quand quoi lequel laquelle lesquels "
+        "lesquelles auquel auxquels auxquelles duquel desquels desquelles".split()
+    ),
+    "en": frozenset("what which who whom whose where when why how".split()),
+}
+
+
+@cache
+def query_stopwords(languages: tuple[str, ...]) -> frozenset[str]:
+    """Words a question is searched without: the stop words and interrogatives of its index's
+    language; with several languages, only the words that are such in every one of them (an
+    English "comment" is not the French "comment")."""
+    sets = [stopwords(lang) | QUESTION_WORDS.get(lang, frozenset()) for lang in languages or ("fr",)]
+    return frozenset.intersection(*sets)
+
+
+def without_question_words(text: str, languages: Iterable[str]) -> str:
+    """The text without its interrogatives, for the character n-grams of a question."""
+    langs = tuple(sorted(set(languages))) or ("fr",)
+    asked = frozenset.intersection(*(QUESTION_WORDS.get(lang, frozenset()) for lang in langs))
+    return " ".join(w for w in words(text) if w not in asked)
+
+
 @cache
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer(_STEMMERS.get(language, "english"))
@@ -57,12 +86,11 @@ def tokenize(text: str, language: str) -> list[str]:
 def tokenize_query(text: str, languages: Iterable[str]) -> list[str]:
     """Query-side tokens: the union of the stems in each language (deduplicated, in order).
 
-    Stop words of every index language are dropped, so "la" or "the" never decide a match.
+    Stop words and interrogatives are dropped (`query_stopwords`), so "la", "the" or "quel"
+    never decide a match.
     """
-    langs = sorted(set(languages)) or ["fr"]
-    stop = (
-        set.intersection(*(set(stopwords(lang)) for lang in langs)) if len(langs) > 1 else stopwords(langs[0])
-    )
+    langs = tuple(sorted(set(languages))) or ("fr",)
+    stop = query_stopwords(langs)
     toks = [w for w in words(text) if _fold(w) not in stop]
     out: dict[str, None] = {}
     for lang in langs:

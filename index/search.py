@@ -26,7 +26,7 @@ import numpy as np
 
 from index import storage, store, vectors
 from index.embed import Embedder
-from index.lexical import LexicalIndex, tokenize_query, with_bigrams
+from index.lexical import LexicalIndex, tokenize_query, with_bigrams, without_question_words
 from index.names import Vocabulary, unknown_names
 from index.representation import char_grams
 
@@ -187,7 +187,7 @@ class Searcher:
         rows = np.unique(np.concatenate([lex_rows, dense_rows]))
         if allowed is not None:
             rows = rows[allowed[rows]]
-        grams = _scaled(self.grams.scores_of(char_grams(query), rows))
+        grams = _scaled(self.grams.scores_of(char_grams(without_question_words(query, self.languages)), rows))
         fused = lexical[rows] + w.grams * grams + w.dense * (self.embeddings[rows] @ qvec)
         fused = np.where(self.is_footnote[rows], fused * w.footnote, fused)
         order = np.argsort(-fused, kind="stable")

@@ -91,3 +91,23 @@ def test_candidate_scoring_equals_full_bm25() -> None:
         tokens = char_grams(query)
         rows = np.array(sorted(rng.sample(range(300), 40)))
         np.testing.assert_allclose(lex.scores_of(tokens, rows), lex.scores(tokens)[rows], rtol=1e-5)
+
+
+def test_interrogatives_are_not_what_a_question_is_about(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    """Interrogatives ("quand", "comment") ask for a kind of answer: a bullet that happens to say
+    them must not outrank the one about the question's subject, and the answering bullet covers
+    the whole question (the abstention gate reads that coverage)."""
+    from index.lexical import tokenize_query
+    from tests.conftest import indexed
+
+    assert tokenize_query("Quand et comment le traité a-t-il été signé ?", ["fr"]) == ["trait", "sign"]
+    # With English briefings beside the French, "comment" may be the English noun: kept.
+    assert "comment" in tokenize_query("Comment le traité a-t-il été signé ?", ["fr", "en"])
+    briefing = (
+        "• Quand faut-il partir, et comment ? Quel que soit le cas, quand on part, on part.\n"
+        "• Le traité a été signé à Lisbonne en 2007.\n"
+    )
+    searcher = indexed(tmp_path, embedder, {"notes-2024-01-05.txt": briefing})
+    question = "Quand et comment le traité a-t-il été signé ?"
+    assert searcher.search(question, k=1)[0].number == 2
+    assert searcher.coverage(question, ["Le traité a été signé à Lisbonne en 2007."]) == 1.0
