@@ -98,11 +98,11 @@ def test_names_and_numbers_the_translation_lost_are_the_ones_the_archive_mention
 def test_a_name_the_translation_dropped_is_carried_over(french: Searcher) -> None:
     """The 270M model turns "Where was Tokayev trained?" into "Où a-t-il été entraîné ?": the
     gate and the reranker read the translation, so the name goes back beside it."""
-    a = Assistant(french, Translator("Où a-t-il été entraîné ?"), AnswerSettings(k=4)).ask(
-        "Where was Tokayev trained?"
-    )
-    assert a.translated_question == "Où a-t-il été entraîné ? (Tokayev)"
-    assert not a.abstained and a.citations[0]["number"] == 1 and "Tokayev" in a.text
+    a = Assistant(
+        french, Translator("Qu'a-t-il proposé de partager avec la Russie ?"), AnswerSettings(k=4)
+    ).ask("What did Li Zhanshu propose to share with Russia?")
+    assert a.translated_question == "Qu'a-t-il proposé de partager avec la Russie ? (Zhanshu)"
+    assert not a.abstained and a.citations[0]["number"] == 4 and "Li Zhanshu" in a.text
 
 
 def test_english_question_on_french_briefings_is_answered_through_its_translation(french: Searcher) -> None:
