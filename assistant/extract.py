@@ -339,8 +339,9 @@ def extractive_answer(
     probe, probe_language = match or (question, language)
     # Interrogatives ("quand", "comment") say what is asked, not what about: a sentence that
     # happens to hold one is no better for it.
-    content = without_question_words(probe, [lang(probe_language)])
-    q_stems = set(tokenize(content, lang(probe_language))) or _stems(probe)
+    probe_language = lang(probe_language)
+    content = without_question_words(probe, [probe_language])
+    q_stems = set(tokenize(content, probe_language)) or _stems(probe)
     sentences = [
         (rank, index, p, s, e, _stems(p.text[s:e]))
         for rank, p in enumerate(context)

@@ -103,9 +103,10 @@ def main() -> None:
         if not rs:
             continue
         prefix = "" if name == "search" else "reranked_"
-        result[prefix + "recall@1"] = round(sum(r == 1 for r in rs) / n, 3)
-        result[prefix + "recall@5"] = round(sum(r is not None and r <= 5 for r in rs) / n, 3)
-        result[prefix + "hits@1_5"] = (sum(r == 1 for r in rs), sum(r is not None and r <= 5 for r in rs))
+        at1, at5 = sum(r == 1 for r in rs), sum(r is not None and r <= 5 for r in rs)
+        result[prefix + "recall@1"] = round(at1 / n, 3)
+        result[prefix + "recall@5"] = round(at5 / n, 3)
+        result[prefix + "hits@1_5"] = (at1, at5)
         result[prefix + "mrr@10"] = round(sum(1 / r for r in rs if r) / n, 3)
         result[prefix + "ms_per_query"] = round(1000 * seconds[name] / n, 1)
     result["rerank_depth"] = args.depth if reranker is not None else None

@@ -60,10 +60,15 @@ def query_stopwords(languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset.intersection(*sets)
 
 
+@cache
+def _question_words(languages: tuple[str, ...]) -> frozenset[str]:
+    """The interrogatives of every one of `languages` (computed once per index, not per query)."""
+    return frozenset.intersection(*(QUESTION_WORDS.get(lang, frozenset()) for lang in languages))
+
+
 def without_question_words(text: str, languages: Iterable[str]) -> str:
     """The text without its interrogatives, for the character n-grams of a question."""
-    langs = tuple(sorted(set(languages))) or ("fr",)
-    asked = frozenset.intersection(*(QUESTION_WORDS.get(lang, frozenset()) for lang in langs))
+    asked = _question_words(tuple(sorted(set(languages))) or ("fr",))
     return " ".join(w for w in words(text) if w not in asked)
 
 
