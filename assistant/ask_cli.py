@@ -85,21 +85,29 @@ def _assistant(args: argparse.Namespace, *, llm: bool = True) -> Any:
 
 
 def _print_answer(answer: Any) -> None:
+    """The answer, then where each quote comes from, labelled in the answer's language."""
+    from assistant.labels import labels
+
+    lab = labels(answer.language)
+
+    def where(file: str, date: str | None, kind: str, number: int) -> str:
+        return f"{file} ({date or lab['undated']}), {lab.get(kind, kind)} {number}"
+
     print(answer.text)
     if answer.standalone_question != answer.question:
-        print(f"  (question understood as: {answer.standalone_question})")
+        print(f"  ({lab['understood']} {answer.standalone_question})")
     if answer.translated_question:
-        print(f"  (also searched as: {answer.translated_question})")
+        print(f"  ({lab['translated']} {answer.translated_question})")
     if answer.abstained:
         if answer.passages:
-            print("\nClosest material:")
+            print(f"\n{lab['closest']}")
             for h in answer.passages[:3]:
-                print(f"  - {h.file} ({h.briefing_date or 'undated'}), {h.kind} {h.number}: {h.text[:160]}")
+                print(f"  - {where(h.file, h.briefing_date, h.kind, h.number)}: {h.text[:160]}")
         return
     print()
     for c in answer.citations:
-        where = f"{c['file']} ({c['briefing_date'] or 'undated'}), {c['kind']} {c['number']}"
-        print(f"[{c['marker']}] {where}" + (f" — source: {c['source']}" if c["source"] else ""))
+        source = f" — {lab['source']} {c['source']}" if c["source"] else ""
+        print(f"[{c['marker']}] {where(c['file'], c['briefing_date'], c['kind'], c['number'])}{source}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -110,6 +112,36 @@ def test_ask_json_and_jsonl_with_history(tmp_path: Path, corpus: Path) -> None:
     lines = [json.loads(x) for x in out.stdout.splitlines()]
     assert len(lines) == 3 and "error" in lines[1]
     assert "OTSC" in lines[2]["standalone_question"] and "Aydos Sarym" in lines[2]["answer"]
+
+
+def test_ask_labels_speak_the_answers_language(capsys: pytest.CaptureFixture[str]) -> None:
+    """An analyst asking in French reads French around the answer, as on the chat page."""
+    from assistant.answer import Answer
+    from assistant.ask_cli import _print_answer
+    from tests.test_rerank import hit
+
+    def answer(language: str, abstained: bool, text: str) -> Answer:
+        citation = {"marker": 1, "file": "b.txt", "briefing_date": None, "kind": "bullet", "number": 2}
+        return Answer(
+            question="q",
+            standalone_question="q",
+            language=language,
+            text=text,
+            abstained=abstained,
+            fallback=False,
+            citations=[] if abstained else [{**citation, "source": "Mk.RU, 15 septembre 2022"}],
+            passages=[hit(2, "Le Kazakhstan reste dans l'OTSC.", 1.0)],
+            timings={},
+            model={},
+        )
+
+    _print_answer(answer("fr", True, "Les briefings indexés ne contiennent pas cette information."))
+    out = capsys.readouterr().out
+    assert "Passages les plus proches" in out and "b.txt (sans date), puce 2: Le Kazakhstan" in out
+    _print_answer(answer("fr", False, "« Le Kazakhstan reste dans l'OTSC » [1]."))
+    assert "[1] b.txt (sans date), puce 2 — source : Mk.RU, 15 septembre 2022" in capsys.readouterr().out
+    _print_answer(answer("en", False, "“Le Kazakhstan reste dans l'OTSC” [1]."))
+    assert "[1] b.txt (undated), bullet 2 — source: Mk.RU" in capsys.readouterr().out
 
 
 def test_models_list_shows_the_packaged_defaults() -> None:

@@ -14,45 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from assistant.answer import Answer
+from assistant.labels import labels as _labels
 
 _MD = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~"}
 _MARKER = re.compile(r"\[(\d+)\]")
-
-LABELS = {
-    "fr": {
-        "bullet": "puce",
-        "footnote": "note",
-        "undated": "sans date",
-        "understood": "Question comprise comme :",
-        "translated": "Cherché aussi en traduction :",
-        "closest": "Passages les plus proches (non cités) :",
-        "sources": "Sources",
-        "cited_by": "citée par la puce",
-        "searching": "Recherche dans les briefings…",
-        "reading": "Lecture des passages avec {model}… {tokens} jetons",
-    },
-    "en": {
-        "bullet": "bullet",
-        "footnote": "footnote",
-        "undated": "undated",
-        "understood": "Understood as:",
-        "translated": "Also searched as:",
-        "closest": "Closest material (not cited):",
-        "sources": "Sources",
-        "cited_by": "cited by bullet",
-        "searching": "Searching the briefings…",
-        "reading": "Reading the passages with {model}… {tokens} tokens",
-    },
-}
 
 
 def text(value: str) -> str:
     """Plain text, safe as HTML and inert as Markdown."""
     return "".join(_MD.get(c) or html.escape(c, quote=True) for c in value).replace("\n", "<br>")
-
-
-def _labels(language: str) -> dict[str, str]:
-    return LABELS.get(language, LABELS["en"])
 
 
 def anchor(turn: int, marker: int) -> str:

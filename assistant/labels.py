@@ -1,0 +1,39 @@
+"""The words around an answer (not in it), in the answer's language: the chat page and the
+command line say "puce 2", « Passages les plus proches » to a French question, as the answer
+itself does."""
+
+from __future__ import annotations
+
+LABELS = {
+    "fr": {
+        "bullet": "puce",
+        "footnote": "note",
+        "undated": "sans date",
+        "understood": "Question comprise comme :",
+        "translated": "Cherché aussi en traduction :",
+        "closest": "Passages les plus proches (non cités) :",
+        "sources": "Sources",
+        "source": "source :",
+        "cited_by": "citée par la puce",
+        "searching": "Recherche dans les briefings…",
+        "reading": "Lecture des passages avec {model}… {tokens} jetons",
+    },
+    "en": {
+        "bullet": "bullet",
+        "footnote": "footnote",
+        "undated": "undated",
+        "understood": "Understood as:",
+        "translated": "Also searched as:",
+        "closest": "Closest material (not cited):",
+        "sources": "Sources",
+        "source": "source:",
+        "cited_by": "cited by bullet",
+        "searching": "Searching the briefings…",
+        "reading": "Reading the passages with {model}… {tokens} tokens",
+    },
+}
+
+
+def labels(language: str) -> dict[str, str]:
+    """The labels of `language`; English for a language we have none for."""
+    return LABELS.get(language, LABELS["en"])
