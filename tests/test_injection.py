@@ -165,7 +165,9 @@ def _parsed(folders: tuple[Path, Path], h: Hostile) -> Briefing:
 def test_hostile_text_is_parsed_as_data(h: Hostile, folders: tuple[Path, Path]) -> None:
     start = time.perf_counter()
     b = _parsed(folders, h)
-    assert time.perf_counter() - start < 2.0, "parsing stays linear on floods"
+    # About 0.2 s for the largest flood on 2 cores; a quadratic scan of it takes minutes. The bound
+    # is loose so that a loaded machine does not fail it (it once took over 2 s beside an LLM job).
+    assert time.perf_counter() - start < 10.0, "parsing stays linear on floods"
     texts = [p.text for p in b.passages]
     bullets = b.bullets
     assert any(h.answer in p.text for p in bullets), "the honest fact is a bullet"
