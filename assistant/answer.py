@@ -222,7 +222,9 @@ class Assistant:
         if not found.answerable or found.coverage < s.min_coverage:
             return done(Verified(ABSTAIN[language], [], abstained=True))
         if reranker is not None:
-            hits = reranker.reorder(hits, logliks or reranker.logliks(probe, hits, probe_language))
+            hits = (
+                reranker.reorder(hits, logliks) if logliks else reranker.rerank(probe, hits, probe_language)
+            )
             timings["rerank_ms"] = round(1000 * (time.perf_counter() - retrieved), 1)
         context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
 

@@ -39,11 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="find the passages that answer a question")
     add_common(p, llm=True)
-    p.add_argument(
+    rerank = p.add_mutually_exclusive_group()
+    rerank.add_argument(
         "--rerank",
         action="store_true",
-        help="reorder the top 5 (or k) by the LLM's likelihood of the question, as `ask` does (about "
-        "0.4 s a passage); scores become the combined ones",
+        help="rerank close calls with the LLM (the default; an error with --llm-url, which gives no scores)",
+    )
+    rerank.add_argument(
+        "--no-rerank",
+        action="store_true",
+        help="the hybrid search alone, no LLM (by default, when the top two passages are close, the "
+        "in-process GGUF reorders the top 5 (or k) by its likelihood of the question, as `ask` does: "
+        "about 0.5 s a passage; scores become the combined ones)",
     )
     p.add_argument("query", nargs="?", help="the question")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
@@ -118,18 +125,25 @@ def _format_hit(i: int, hit: Any) -> str:
 
 
 def _reranked(searcher: Any, s: Any) -> Any:
-    """`searcher.search` followed by the LLM reranking of the top passages (assistant/rerank.py)."""
+    """`searcher.search` followed by the LLM reranking of the top passages when the top two are
+    close (assistant/rerank.py). The GGUF is found at once, so a wrong --llm fails before any
+    output, but loaded at the first close call: a sure search costs nothing more."""
     from assistant.answer import question_language
-    from assistant.rerank import DEPTH, reranker_for
+    from assistant.models import resolve_llm
+    from assistant.rerank import DEPTH, LikelihoodReranker, reranker_for, settled
 
-    if s.llm_url:
-        raise UsageError("--rerank needs a GGUF in process (--llm), not --llm-url: a server gives no scores")
-    reranker = reranker_for(load_generator(s))
-    assert reranker is not None  # an in-process GGUF can always score
+    resolve_llm(s.llm)
+    loaded: list[LikelihoodReranker] = []
 
     def search(query: str, k: int, filters: Any) -> Any:
         hits = searcher.search(query, max(k, DEPTH), filters)
-        return reranker.rerank(query, hits, question_language(query))[:k]
+        if settled(hits):
+            return hits[:k]
+        if not loaded:
+            reranker = reranker_for(load_generator(s))
+            assert reranker is not None  # an in-process GGUF can always score
+            loaded.append(reranker)
+        return loaded[0].rerank(query, hits, question_language(query))[:k]
 
     return search
 
@@ -144,9 +158,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     s = settings_from(args)
     searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     filters = Filters(args.date_from, args.date_to, args.files)
-    search = searcher.search
-    if args.rerank:
-        search = _reranked(searcher, s)
+    if args.rerank and s.llm_url:
+        raise UsageError("--rerank needs a GGUF in process (--llm), not --llm-url: a server gives no scores")
+    # The default embedded GGUF breaks the search's close calls; a server cannot score passages.
+    search = searcher.search if args.no_rerank or s.llm_url else _reranked(searcher, s)
     if args.jsonl is not None:
 
         def results(item: dict[str, Any]) -> dict[str, Any]:

@@ -7,9 +7,12 @@ same Searcher the CLI uses, and prints recall@1, recall@5 and MRR@10 against the
 bullet (or footnote).
 
 With --rerank, the top 5 are reordered as `ask` does (assistant/rerank.py: the embedded GGUF's
-likelihood of the question after each passage); about 2 s per question on 2 cores, so use
---limit for a random sample (seed 0), and the same sample is measured without reranking.
---depth 10 reranks the top 10 instead (twice the cost), which can also change recall@5.
+likelihood of the question after each passage) when the search is unsure (its first passage
+leads the second by less than --margin, default rerank.MARGIN; `--margin inf`: always); about
+3 s per question reranked on 2 cores, so use --limit for a random sample (seed 0), and the same
+sample is measured without reranking. --cache FILE keeps each question's log-likelihoods (JSON
+lines, keyed by the question and its top passages), so a run resumes and other margins cost
+nothing. --depth 10 reranks the top 10 instead (twice the cost), which can also change recall@5.
 With --translate, a question not in the briefings' language is searched with the embedded GGUF's
 translation beside it, as `ask` does (assistant/translate.py; bench/english_questions.py).
 """
@@ -22,16 +25,17 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.answer import question_language  # noqa: E402
-from assistant.rerank import DEPTH, LikelihoodReranker  # noqa: E402
+from assistant.rerank import DEPTH, MARGIN, LikelihoodReranker  # noqa: E402
 from assistant.translate import search_query, translation_for  # noqa: E402
 from index.builder import update_index  # noqa: E402
 from index.embed import Embedder  # noqa: E402
-from index.search import FusionWeights, Searcher  # noqa: E402
+from index.search import FusionWeights, Hit, Searcher  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "piaf-dev"
 
@@ -46,6 +50,38 @@ def gold_ids(q: dict) -> set[tuple[str, str, int]]:
     return out
 
 
+class LoglikCache:
+    """Log-likelihoods of a question after each of its top passages, in a JSON-lines file."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.known: dict[tuple[str, tuple[tuple[str, str, int], ...]], list[float]] = {}
+        if path is not None and path.exists():
+            for line in path.read_text().splitlines():
+                r = json.loads(line)
+                self.known[self.key(r["question"], r["keys"])] = r["ll"]
+
+    @staticmethod
+    def key(question: str, keys: list[list[Any]]) -> tuple[str, tuple[tuple[str, str, int], ...]]:
+        return question, tuple((str(f), str(k), int(n)) for f, k, n in keys)
+
+    def logliks(
+        self, reranker: LikelihoodReranker, question: str, hits: list[Hit], language: str
+    ) -> list[float]:
+        keys = [[h.file, h.kind, h.number] for h in hits]
+        found = self.known.get(self.key(question, keys))
+        if found is None:
+            found = reranker.logliks(question, hits, language)
+            self.known[self.key(question, keys)] = found
+            if self.path is not None:
+                with self.path.open("a") as f:
+                    f.write(
+                        json.dumps({"question": question, "keys": keys, "ll": found}, ensure_ascii=False)
+                        + "\n"
+                    )
+        return found
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--briefings", type=Path, default=DEV / "briefings")
@@ -55,6 +91,13 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--rerank", action="store_true", help="also measure with LLM reranking of the top 5")
     ap.add_argument("--depth", type=int, default=DEPTH, help="passages reranked (default %(default)s)")
+    ap.add_argument(
+        "--margin",
+        type=float,
+        default=MARGIN,
+        help="fused-score lead that keeps the search order (inf: none)",
+    )
+    ap.add_argument("--cache", type=Path, help="JSON-lines cache of the reranker's log-likelihoods")
     ap.add_argument("--limit", type=int, help="a random sample of this many answerable questions (seed 0)")
     ap.add_argument("--translate", action="store_true", help="search other-language questions translated too")
     args = ap.parse_args()
@@ -73,7 +116,9 @@ def main() -> None:
         from assistant.models import resolve_llm
 
         generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
-        reranker = LikelihoodReranker(generator) if args.rerank else None
+        reranker = LikelihoodReranker(generator, margin=args.margin) if args.rerank else None
+    cache = LoglikCache(args.cache)
+    scored = 0
     translated = 0
     ranks: dict[str, list[int | None]] = {"search": [], "reranked": []}
     seconds = {"search": 0.0, "reranked": 0.0}
@@ -81,8 +126,9 @@ def main() -> None:
         gold = gold_ids(q)
         t0 = time.perf_counter()
         asked = question_language(q["question"])
+        # Only with --translate: `search` itself never translates (`ask` does).
         translated_to = translation_for(
-            q["question"], asked, searcher.languages, generator, searcher.mentions
+            q["question"], asked, searcher.languages, generator if args.translate else None, searcher.mentions
         )
         translated += translated_to is not None
         probe, language = translated_to or (q["question"], asked)
@@ -91,7 +137,10 @@ def main() -> None:
         seconds["search"] += t1 - t0
         orders = {"search": hits}
         if reranker is not None:
-            top = reranker.rerank(probe, hits[: args.depth], language)
+            top = hits[: args.depth]
+            if not reranker.settled(top):
+                scored += 1
+                top = reranker.reorder(top, cache.logliks(reranker, probe, top, language))
             orders["reranked"] = top + hits[args.depth :]
             seconds["reranked"] += time.perf_counter() - t0
         for name, found in orders.items():
@@ -110,6 +159,8 @@ def main() -> None:
         result[prefix + "mrr@10"] = round(sum(1 / r for r in rs if r) / n, 3)
         result[prefix + "ms_per_query"] = round(1000 * seconds[name] / n, 1)
     result["rerank_depth"] = args.depth if reranker is not None else None
+    result["rerank_margin"] = args.margin if reranker is not None else None
+    result["reranked_questions"] = scored if reranker is not None else None
     result["translated"] = translated if args.translate else None
     result["weights"] = weights.__dict__
     print(json.dumps(result) if args.json else "\n".join(f"{k:>22}: {v}" for k, v in result.items()))

@@ -61,6 +61,15 @@ def test_index_search_stats_end_to_end(tmp_path: Path, corpus: Path) -> None:
     )
     out = run("search", "--index", ix, "--rerank", "--llm-url", "http://127.0.0.1:9/v1", "gas")
     assert out.returncode == 2 and "--rerank needs a GGUF" in out.stderr
+    # By default close calls are reranked, so a missing GGUF is an error before any output...
+    missing = str(tmp_path / "missing.gguf")
+    out = run("search", "--index", ix, "--llm", missing, "gas")
+    assert out.returncode == 2 and "missing.gguf" in out.stderr and out.stdout == ""
+    # ...and --no-rerank (or a server, which gives no scores) is the hybrid search alone.
+    for flags in (["--no-rerank", "--llm", missing], ["--llm-url", "http://127.0.0.1:9/v1"]):
+        out = run("search", "--index", ix, "-k", "1", "--json", *flags, "Qui a démenti la rumeur ?")
+        assert out.returncode == 0, out.stderr
+        assert json.loads(out.stdout)["results"][0]["number"] == 2
 
 
 def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import pytest
@@ -57,12 +58,27 @@ def test_likelihood_reorders_passages_and_their_scores_agree() -> None:
 
 def test_a_large_search_lead_is_not_overturned_by_a_small_likelihood_gap() -> None:
     hits = [hit(1, "Aydos", 6.0), hit(2, "Aydos Sarym", 3.0)]
-    out = LikelihoodReranker(WordScorer(), weight=0.15).rerank("Aydos Sarym", hits, "fr")
+    out = LikelihoodReranker(WordScorer(), weight=0.15, margin=math.inf).rerank("Aydos Sarym", hits, "fr")
     assert [h.number for h in out] == [1, 2]  # 6.0 - 1.5 > 3.0
 
 
+def test_only_close_calls_are_scored() -> None:
+    """A search sure of its first passage keeps its order and costs no forward pass."""
+    scorer = WordScorer()
+    reranker = LikelihoodReranker(scorer, weight=1.0, margin=0.5)
+    sure = [hit(1, "Aydos", 5.0), hit(2, "Aydos Sarym", 4.4), hit(3, "autre", 1.0)]
+    out = reranker.rerank("Aydos Sarym", sure, "fr")
+    assert [h.number for h in out] == [1, 2, 3] and [h.score for h in out] == [5.0, 4.4, 1.0]
+    assert scorer.prefixes == []
+    # Scores already taken (the embedded model's, for its gate) are applied whatever the margin.
+    assert [h.number for h in reranker.reorder(sure, [-10.0, 0.0, 0.0])] == [2, 3, 1]
+    unsure = [hit(1, "Aydos", 5.0), hit(2, "Aydos Sarym", 4.6), hit(3, "autre", 1.0)]
+    assert [h.number for h in reranker.rerank("Aydos Sarym", unsure, "fr")] == [2, 1, 3]
+    assert len(scorer.prefixes) == 3
+
+
 def test_english_questions_use_the_english_template_and_one_pass_per_passage() -> None:
-    hits = [hit(i, f"passage {i}", 10.0 - i) for i in range(1, 4)]
+    hits = [hit(i, f"passage {i}", 10.0 - 0.1 * i) for i in range(1, 4)]
     scorer = WordScorer()
     LikelihoodReranker(scorer).rerank("passage 7", hits, "en")
     assert len(scorer.prefixes) == 3 and all(p.startswith("Text: ") for p in scorer.prefixes)
@@ -104,6 +120,7 @@ def test_another_model_reranks_answers_but_never_scores_abstentions(searcher: Se
     assert assistant.reranker is not None and not assistant.reranker.calibrated
     a = assistant.ask("Quel temps fera-t-il au printemps prochain ?")
     assert a.abstained and gen.prefixes == []
+    assistant.reranker.margin = math.inf  # as if every search were a close call
     a = assistant.ask("Qui a démenti la rumeur sur l'OTSC ?")
     assert not a.abstained and len(gen.prefixes) == 4 and "rerank_ms" in a.timings
     assert Assistant(searcher, gen, AnswerSettings(rerank=False)).reranker is None
