@@ -128,22 +128,25 @@ def _reranked(searcher: Any, s: Any) -> Any:
     """`searcher.search` followed by the LLM reranking of the top passages when the top two are
     close (assistant/rerank.py). The GGUF is found at once, so a wrong --llm fails before any
     output, but loaded at the first close call: a sure search costs nothing more."""
+    from functools import cache
+
     from assistant.answer import question_language
     from assistant.models import resolve_llm
     from assistant.rerank import DEPTH, LikelihoodReranker, reranker_for, settled
 
     resolve_llm(s.llm)
-    loaded: list[LikelihoodReranker] = []
+
+    @cache
+    def reranker() -> LikelihoodReranker:
+        found = reranker_for(load_generator(s))
+        assert found is not None  # an in-process GGUF can always score
+        return found
 
     def search(query: str, k: int, filters: Any) -> Any:
         hits = searcher.search(query, max(k, DEPTH), filters)
-        if settled(hits):
+        if settled(hits):  # before the model is loaded: a sure search never loads it
             return hits[:k]
-        if not loaded:
-            reranker = reranker_for(load_generator(s))
-            assert reranker is not None  # an in-process GGUF can always score
-            loaded.append(reranker)
-        return loaded[0].rerank(query, hits, question_language(query))[:k]
+        return reranker().rerank(query, hits, question_language(query))[:k]
 
     return search
 

@@ -69,10 +69,11 @@ class LoglikCache:
         self, reranker: LikelihoodReranker, question: str, hits: list[Hit], language: str
     ) -> list[float]:
         keys = [[h.file, h.kind, h.number] for h in hits]
-        found = self.known.get(self.key(question, keys))
+        key = self.key(question, keys)
+        found = self.known.get(key)
         if found is None:
             found = reranker.logliks(question, hits, language)
-            self.known[self.key(question, keys)] = found
+            self.known[key] = found
             if self.path is not None:
                 with self.path.open("a") as f:
                     f.write(
