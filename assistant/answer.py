@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -78,9 +78,15 @@ class Answer:
         }
 
 
-def question_language(question: str) -> str:
-    """French or English; an accented letter tips a short question to French."""
-    default = "fr" if re.search(r"[àâçéèêëîïôûùüÿœæ]", question.lower()) else "en"
+def question_language(question: str, archive: Collection[str] = ()) -> str:
+    """French or English, by the question's function words and interrogatives. When they say
+    nothing (a bare name, "OTSC Kazakhstan"), an accented letter tips it to French, else it is
+    taken to be in the archive's language when the archive has one (so it is neither
+    translated nor answered in another language), else English."""
+    if re.search(r"[àâçéèêëîïôûùüÿœæ]", question.lower()):
+        default = "fr"
+    else:
+        default = next(iter(archive)) if len(archive) == 1 else "en"
     return detect_language(question, default=default)
 
 
@@ -158,12 +164,15 @@ class Assistant:
     ) -> Answer:
         s = self.settings
         start = time.perf_counter()
-        language = s.language if s.language in ("fr", "en") else question_language(question)
+        archive = self.searcher.languages
+        language = s.language if s.language in ("fr", "en") else question_language(question, archive)
         standalone = standalone_question(question, history, language, self.generator)
         # A question in another language than the archive's is searched with its translation
         # beside it; the gate, the reranker and the quote choice read the translation
         # (assistant/translate.py).
-        asked = language if s.language == "auto" else question_language(standalone)  # not the answer's
+        asked = (
+            language if s.language == "auto" else question_language(standalone, archive)
+        )  # not the answer's
         translated_to = (
             translation_for(
                 standalone, asked, self.searcher.languages, self.generator, self.searcher.mentions

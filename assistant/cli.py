@@ -48,9 +48,15 @@ def build_parser() -> argparse.ArgumentParser:
     rerank.add_argument(
         "--no-rerank",
         action="store_true",
-        help="the hybrid search alone, no LLM (by default, when the top two passages are close, the "
+        help="keep the hybrid search's order (by default, when the top two passages are close, the "
         "in-process GGUF reorders the top 5 (or k) by its likelihood of the question, as `ask` does: "
         "about 0.5 s a passage; scores become the combined ones)",
+    )
+    p.add_argument(
+        "--no-translate",
+        action="store_true",
+        help="search a question in another language than the briefings' as written (by default the "
+        "LLM translates it and both are searched, as `ask` does: about 0.5 s)",
     )
     p.add_argument("query", nargs="?", help="the question")
     p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
@@ -124,29 +130,45 @@ def _format_hit(i: int, hit: Any) -> str:
     return "\n".join(lines)
 
 
-def _reranked(searcher: Any, s: Any) -> Any:
-    """`searcher.search` followed by the LLM reranking of the top passages when the top two are
-    close (assistant/rerank.py). The GGUF is found at once, so a wrong --llm fails before any
-    output, but loaded at the first close call: a sure search costs nothing more."""
+def _llm_search(searcher: Any, s: Any, *, rerank: bool, translate: bool) -> Any:
+    """`searcher.search` with what the LLM adds, as `ask` does: a question in another language
+    than the archive's (an English question on French briefings) is searched with its
+    translation beside it (assistant/translate.py), and close calls are reordered by the
+    in-process GGUF's likelihood of the question (assistant/rerank.py). Returns a function of
+    (query, k, filters) giving (hits, translation or None). An in-process GGUF is found at once,
+    so a wrong --llm fails before any output, but loaded at its first use: a sure search of a
+    question in the archive's language costs nothing more."""
     from functools import cache
 
     from assistant.answer import question_language
     from assistant.models import resolve_llm
     from assistant.rerank import DEPTH, LikelihoodReranker, reranker_for, settled
+    from assistant.translate import search_query, target_language, translation_for
 
-    resolve_llm(s.llm)
+    if not s.llm_url:
+        resolve_llm(s.llm)
+
+    @cache
+    def generator() -> Any:
+        return load_generator(s)
 
     @cache
     def reranker() -> LikelihoodReranker:
-        found = reranker_for(load_generator(s))
+        found = reranker_for(generator())
         assert found is not None  # an in-process GGUF can always score
         return found
 
-    def search(query: str, k: int, filters: Any) -> Any:
-        hits = searcher.search(query, max(k, DEPTH), filters)
-        if settled(hits):  # before the model is loaded: a sure search never loads it
-            return hits[:k]
-        return reranker().rerank(query, hits, question_language(query))[:k]
+    def search(query: str, k: int, filters: Any) -> tuple[list[Any], str | None]:
+        asked = question_language(query, searcher.languages)
+        translated = None
+        if translate and target_language(asked, searcher.languages):
+            translated = translation_for(query, asked, searcher.languages, generator(), searcher.mentions)
+        translation = translated[0] if translated else None
+        hits = searcher.search(search_query(query, translation), max(k, DEPTH) if rerank else k, filters)
+        if not rerank or settled(hits):  # before the model is loaded: a sure search never loads it
+            return hits[:k], translation
+        probe, language = translated or (query, asked)
+        return reranker().rerank(probe, hits, language)[:k], translation
 
     return search
 
@@ -163,24 +185,33 @@ def cmd_search(args: argparse.Namespace) -> int:
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.rerank and s.llm_url:
         raise UsageError("--rerank needs a GGUF in process (--llm), not --llm-url: a server gives no scores")
-    # The default embedded GGUF breaks the search's close calls; a server cannot score passages.
-    search = searcher.search if args.no_rerank or s.llm_url else _reranked(searcher, s)
+    # The default embedded GGUF breaks the search's close calls; a server cannot score passages,
+    # but translates as well as it answers.
+    rerank = not (args.no_rerank or s.llm_url)
+    translate = not args.no_translate
+    if rerank or translate:
+        search = _llm_search(searcher, s, rerank=rerank, translate=translate)
+    else:
+        search = lambda query, k, filters: (searcher.search(query, k, filters), None)  # noqa: E731
+
+    def as_json(query: str, hits: list[Any], translation: str | None) -> dict[str, Any]:
+        out: dict[str, Any] = {"query": query, "results": [h.as_json() for h in hits]}
+        if translation:
+            out["translated_query"] = translation
+        return out
+
     if args.jsonl is not None:
-
-        def results(item: dict[str, Any]) -> dict[str, Any]:
-            hits = search(item["question"], args.k, filters)
-            return {"query": item["question"], "results": [h.as_json() for h in hits]}
-
-        answer_lines(args.jsonl, results)
-        return 0
-    hits = search(args.query, args.k, filters)
-    if args.json:
-        print(
-            json.dumps(
-                {"query": args.query, "results": [h.as_json() for h in hits]}, ensure_ascii=False, indent=1
-            )
+        answer_lines(
+            args.jsonl, lambda item: as_json(item["question"], *search(item["question"], args.k, filters))
         )
-    elif not hits:
+        return 0
+    hits, translation = search(args.query, args.k, filters)
+    if args.json:
+        print(json.dumps(as_json(args.query, hits, translation), ensure_ascii=False, indent=1))
+        return 0
+    if translation:
+        print(f"(searched with its translation: {translation})\n")
+    if not hits:
         print("no passage found")
     else:
         print("\n\n".join(_format_hit(i, h) for i, h in enumerate(hits, start=1)))

@@ -14,7 +14,7 @@ sample is measured without reranking. --cache FILE keeps each question's log-lik
 lines, keyed by the question and its top passages), so a run resumes and other margins cost
 nothing. --depth 10 reranks the top 10 instead (twice the cost), which can also change recall@5.
 With --translate, a question not in the briefings' language is searched with the embedded GGUF's
-translation beside it, as `ask` does (assistant/translate.py; bench/english_questions.py).
+translation beside it, as `search` and `ask` do by default (assistant/translate.py; bench/english_questions.py).
 """
 
 from __future__ import annotations
@@ -126,8 +126,9 @@ def main() -> None:
     for q in answerable:
         gold = gold_ids(q)
         t0 = time.perf_counter()
-        asked = question_language(q["question"])
-        # Only with --translate: `search` itself never translates (`ask` does).
+        asked = question_language(q["question"], searcher.languages)
+        # Only with --translate, so that a run on questions in the briefings' language needs no
+        # LLM; `search` and `ask` translate by default.
         translated_to = translation_for(
             q["question"], asked, searcher.languages, generator if args.translate else None, searcher.mentions
         )

@@ -78,7 +78,7 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
     with cache.open("a") as out:
         for n, q in enumerate(todo, start=1):
             question = q["question"]
-            language = question_language(question)
+            language = question_language(question, searcher.languages)
             hits = searcher.search(question, k=5)
             ev = abstain.evidence(searcher, question, hits, language)
             logliks = reranker.logliks(question, hits, language)

@@ -62,6 +62,18 @@ _FR = set(
         "après",
         "avant",
         "hier",
+        # Interrogatives: a short question may have no other function word ("Combien
+        # d'employeurs", "Quel poste occupe Han Zheng ?").
+        "quel",
+        "quelle",
+        "quels",
+        "quelles",
+        "combien",
+        "pourquoi",
+        "quand",
+        "comment",
+        "lequel",
+        "laquelle",
     ]
 )
 _EN = set(
@@ -108,6 +120,13 @@ _EN = set(
         "between",
         "yesterday",
         "said",
+        "what",
+        "when",
+        "where",
+        "why",
+        "how",
+        "whom",
+        "whose",
     ]
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

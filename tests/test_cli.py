@@ -65,8 +65,15 @@ def test_index_search_stats_end_to_end(tmp_path: Path, corpus: Path) -> None:
     missing = str(tmp_path / "missing.gguf")
     out = run("search", "--index", ix, "--llm", missing, "gas")
     assert out.returncode == 2 and "missing.gguf" in out.stderr and out.stdout == ""
-    # ...and --no-rerank (or a server, which gives no scores) is the hybrid search alone.
-    for flags in (["--no-rerank", "--llm", missing], ["--llm-url", "http://127.0.0.1:9/v1"]):
+    # ...and so with --no-rerank, since a question in another language is translated by it;
+    # --no-rerank --no-translate (or a server, which gives no scores and is only asked to
+    # translate) is the hybrid search alone.
+    out = run("search", "--index", ix, "--no-rerank", "--llm", missing, "gas")
+    assert out.returncode == 2 and "missing.gguf" in out.stderr and out.stdout == ""
+    for flags in (
+        ["--no-rerank", "--no-translate", "--llm", missing],
+        ["--llm-url", "http://127.0.0.1:9/v1"],
+    ):
         out = run("search", "--index", ix, "-k", "1", "--json", *flags, "Qui a démenti la rumeur ?")
         assert out.returncode == 0, out.stderr
         assert json.loads(out.stdout)["results"][0]["number"] == 2

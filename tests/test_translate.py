@@ -152,3 +152,54 @@ def test_the_embedded_gguf_translates_and_the_answer_is_cited(french: Searcher) 
     a = Assistant(french, gen, AnswerSettings(k=4)).ask(QUESTION)
     assert a.translated_question and a.translated_question != QUESTION
     assert not a.abstained and a.citations[0]["number"] == 2 and "Aydos Sarym" in a.text
+
+
+@pytest.mark.parametrize(
+    ("question", "archive", "language"),
+    [
+        ("Combien d'employeurs", ("fr",), "fr"),
+        ("Quel poste occupe Han Zheng ?", (), "fr"),  # no other function word, no accent
+        ("What disease struck down General Rochambeau's predecessor?", ("fr",), "en"),
+        ("Aydos Sarym", ("fr",), "fr"),  # a bare name is in the archive's language
+        ("Aydos Sarym", ("en",), "en"),
+        ("Aydos Sarym", ("fr", "en"), "en"),
+        ("Noursoultan Kazakhstan", (), "en"),
+    ],
+)
+def test_the_questions_words_say_its_language_else_the_archives(
+    question: str, archive: tuple[str, ...], language: str
+) -> None:
+    from assistant.answer import question_language
+
+    assert question_language(question, archive) == language
+
+
+def test_a_bare_name_is_neither_translated_nor_answered_in_english(french: Searcher) -> None:
+    gen = Translator()
+    a = Assistant(french, gen, AnswerSettings(k=4)).ask("Aydos Sarym")
+    assert a.translated_question is None and not any(p.rstrip().endswith("French:") for p in gen.prompts)
+    assert a.language == "fr" and a.text.startswith("Selon le briefing") and a.citations[0]["number"] == 2
+
+
+def test_search_on_the_command_line_translates_as_ask_does(
+    french: Searcher, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from assistant import cli
+
+    gen = Translator()
+    monkeypatch.setattr(cli, "load_generator", lambda s: gen)
+    base = ["search", "--index", str(french.index_dir), "--no-rerank", "-k", "1", "--json"]
+    assert cli.main([*base, QUESTION]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["translated_query"] == FRENCH and found["results"][0]["number"] == 2
+    assert QUESTION in gen.prompts[0]
+    assert cli.main([*base, "--no-translate", QUESTION]) == 0
+    assert "translated_query" not in json.loads(capsys.readouterr().out) and len(gen.prompts) == 1
+    # A question in the briefings' language is searched as written, without the model.
+    assert cli.main([*base, "Qui a démenti la rumeur ?"]) == 0
+    assert "translated_query" not in json.loads(capsys.readouterr().out) and len(gen.prompts) == 1
+    # The human output says what was searched.
+    assert cli.main([*base[:-1], QUESTION]) == 0
+    assert f"(searched with its translation: {FRENCH})" in capsys.readouterr().out
