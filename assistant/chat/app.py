@@ -85,7 +85,9 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
         )
         history = [Turn(t.question, t.answer.text) for t in turns]
         chat = [*chat, {"role": "user", "content": render.text(question)}]
-        shown_lang = language if language in ("fr", "en") else question_language(question)
+        shown_lang = (
+            language if language in ("fr", "en") else question_language(question, service.languages())
+        )
         pending = {"role": "assistant", "content": render.waiting_html("searching", "", 0, "", shown_lang)}
         yield [*chat, pending], gr.skip(), turns, ""
         try:

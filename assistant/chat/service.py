@@ -180,6 +180,10 @@ class ChatService:
     def status(self) -> dict[str, Any]:
         return self._searcher.current.stats()
 
+    def languages(self) -> list[str]:
+        """The archive's languages: a question with no language of its own is taken to be in it."""
+        return list(self._searcher.current.languages)
+
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         return self._searcher.current.search(query, k, filters)
 
