@@ -169,14 +169,11 @@ class Assistant:
         standalone = standalone_question(question, history, language, self.generator)
         # A question in another language than the archive's is searched with its translation
         # beside it; the gate, the reranker and the quote choice read the translation
-        # (assistant/translate.py).
-        asked = (
-            language if s.language == "auto" else question_language(standalone, archive)
-        )  # not the answer's
+        # (assistant/translate.py). `asked` is the language the question is asked in, which
+        # --lang (the answer's) does not change.
+        asked = language if s.language == "auto" else question_language(standalone, archive)
         translated_to = (
-            translation_for(
-                standalone, asked, self.searcher.languages, self.generator, self.searcher.mentions
-            )
+            translation_for(standalone, asked, archive, self.generator, self.searcher.mentions)
             if s.translate
             else None
         )
