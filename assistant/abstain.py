@@ -29,7 +29,7 @@ Reproduce the fit, its cross-validation (3, 5 and 9 folds) and these constants' 
 with `python bench/fit_gate.py --index DEV_INDEX` (see its docstring for the dev index; the
 signals are cached under bench/results/). The constants are its optimum, refitted in session 7
 when interrogatives ("quel", "combien", …) stopped counting as question content
-(index/lexical.py QUESTION_WORDS), which raised every question's coverage.
+(index/language.py QUESTION_WORDS), which raised every question's coverage.
 """
 
 from __future__ import annotations

@@ -8,6 +8,20 @@ from __future__ import annotations
 
 import re
 
+# Interrogatives say what kind of answer is wanted, not what it is about; they are not in the
+# stop lists, and a passage that happens to say "quand" or "comment" should not score for it:
+# index/lexical.py drops them from questions (the index keeps them; nothing asks for them). On
+# the PIAF dev set: recall@1 0.733 -> 0.738, recall@5 0.898 -> 0.901 (README "Retrieval
+# quality"). They also say a question's language when it has no other function word
+# ("Combien d'employeurs", "Quel poste occupe Han Zheng ?").
+QUESTION_WORDS = {
+    "fr": frozenset(
+        "quel quelle quels quelles combien pourquoi comment quand quoi lequel laquelle lesquels "
+        "lesquelles auquel auxquels auxquelles duquel desquels desquelles".split()
+    ),
+    "en": frozenset("what which who whom whose where when why how".split()),
+}
+
 _FR = set(
     [
         "le",
@@ -62,18 +76,6 @@ _FR = set(
         "après",
         "avant",
         "hier",
-        # Interrogatives: a short question may have no other function word ("Combien
-        # d'employeurs", "Quel poste occupe Han Zheng ?").
-        "quel",
-        "quelle",
-        "quels",
-        "quelles",
-        "combien",
-        "pourquoi",
-        "quand",
-        "comment",
-        "lequel",
-        "laquelle",
     ]
 )
 _EN = set(
@@ -120,15 +122,10 @@ _EN = set(
         "between",
         "yesterday",
         "said",
-        "what",
-        "when",
-        "where",
-        "why",
-        "how",
-        "whom",
-        "whose",
     ]
 )
+_FR |= QUESTION_WORDS["fr"]
+_EN |= QUESTION_WORDS["en"]
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

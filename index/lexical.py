@@ -20,6 +20,8 @@ import Stemmer
 from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 from scipy import sparse
 
+from index.language import QUESTION_WORDS
+
 _STEMMERS = {"fr": "french", "en": "english"}
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -36,19 +38,6 @@ def _fold(token: str) -> str:
 def stopwords(language: str) -> frozenset[str]:
     words = STOPWORDS_FRENCH if language == "fr" else STOPWORDS_EN
     return frozenset(_fold(w.lower()) for w in words)
-
-
-# Interrogatives say what kind of answer is wanted, not what it is about; they are not in the
-# stop lists, and a passage that happens to say "quand" or "comment" should not score for it.
-# Dropped from questions only (the index keeps them; nothing asks for them). On the PIAF dev
-# set: recall@1 0.733 -> 0.738, recall@5 0.898 -> 0.901 (README "Retrieval quality").
-QUESTION_WORDS = {
-    "fr": frozenset(
-        "quel quelle quels quelles combien pourquoi comment quand quoi lequel laquelle lesquels "
-        "lesquelles auquel auxquels auxquelles duquel desquels desquelles".split()
-    ),
-    "en": frozenset("what which who whom whose where when why how".split()),
-}
 
 
 @cache
