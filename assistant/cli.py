@@ -135,9 +135,9 @@ def _llm_search(searcher: Any, s: Any, *, rerank: bool, translate: bool) -> Any:
     than the archive's (an English question on French briefings) is searched with its
     translation beside it (assistant/translate.py), and close calls are reordered by the
     in-process GGUF's likelihood of the question (assistant/rerank.py). Returns a function of
-    (query, k, filters) giving (hits, translation or None). An in-process GGUF is found at once,
-    so a wrong --llm fails before any output, but loaded at its first use: a sure search of a
-    question in the archive's language costs nothing more."""
+    (query, k, filters) giving (hits, translation or None); with neither, the hybrid search alone.
+    An in-process GGUF is found at once, so a wrong --llm fails before any output, but loaded at
+    its first use: a sure search of a question in the archive's language costs nothing more."""
     from functools import cache
 
     from assistant.answer import question_language
@@ -145,7 +145,7 @@ def _llm_search(searcher: Any, s: Any, *, rerank: bool, translate: bool) -> Any:
     from assistant.rerank import DEPTH, LikelihoodReranker, reranker_for, settled
     from assistant.translate import search_query, target_language, translation_for
 
-    if not s.llm_url:
+    if (rerank or translate) and not s.llm_url:
         resolve_llm(s.llm)
 
     @cache
@@ -161,6 +161,8 @@ def _llm_search(searcher: Any, s: Any, *, rerank: bool, translate: bool) -> Any:
     def search(query: str, k: int, filters: Any) -> tuple[list[Any], str | None]:
         asked = question_language(query, searcher.languages)
         translated = None
+        # Checked before translation_for (which checks it too) so that the model is loaded only
+        # for a question that needs it.
         if translate and target_language(asked, searcher.languages):
             translated = translation_for(query, asked, searcher.languages, generator(), searcher.mentions)
         translation = translated[0] if translated else None
@@ -187,12 +189,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UsageError("--rerank needs a GGUF in process (--llm), not --llm-url: a server gives no scores")
     # The default embedded GGUF breaks the search's close calls; a server cannot score passages,
     # but translates as well as it answers.
-    rerank = not (args.no_rerank or s.llm_url)
-    translate = not args.no_translate
-    if rerank or translate:
-        search = _llm_search(searcher, s, rerank=rerank, translate=translate)
-    else:
-        search = lambda query, k, filters: (searcher.search(query, k, filters), None)  # noqa: E731
+    search = _llm_search(
+        searcher, s, rerank=not (args.no_rerank or s.llm_url), translate=not args.no_translate
+    )
 
     def as_json(query: str, hits: list[Any], translation: str | None) -> dict[str, Any]:
         out: dict[str, Any] = {"query": query, "results": [h.as_json() for h in hits]}
