@@ -16,9 +16,9 @@ from typing import Any
 
 from platformdirs import user_config_path, user_data_path
 
-from index.decode import DEFAULT_MAX_BYTES
-from index.embed import DEFAULT_EMBEDDER
-from index.vectors import DEFAULT_HNSW_THRESHOLD
+from index.parse.decode import DEFAULT_MAX_BYTES
+from index.store.embed import DEFAULT_EMBEDDER
+from index.store.vectors import DEFAULT_HNSW_THRESHOLD
 
 DEFAULT_LLM = "gemma-3-270m-q4_k_m"
 

@@ -38,8 +38,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index import storage, store, vectors  # noqa: E402
-from index.parse import parse_bytes  # noqa: E402
+from index.parse.reader import parse_bytes  # noqa: E402
+from index.store import database, generations, vectors  # noqa: E402
 
 # A file's indexed content: its passages as (kind, number, text), in order.
 Content = tuple[tuple[str, int, str], ...]
@@ -74,14 +74,14 @@ def expected_state(corpus: Path) -> State:
 
 def read_state(ix: Path) -> State:
     """What the live generation holds, file by file, read through SQLite."""
-    gen = storage.current_generation(ix)
+    gen = generations.current_generation(ix)
     if gen is None:
         return {}
-    conn = store.open_db(gen / "meta.sqlite")
+    conn = database.open_db(gen / "meta.sqlite")
     try:
         state: State = {}
         for path, briefing_id in conn.execute("SELECT path, briefing_id FROM files"):
-            b = store.read_briefing(conn, briefing_id)
+            b = database.read_briefing(conn, briefing_id)
             state[path] = tuple((p.kind, p.number, p.text) for p in b.passages)
         return state
     finally:
@@ -194,7 +194,7 @@ def check_index(
 ) -> State:
     """Check the index after a kill against the two states it may hold; return what it holds."""
     try:
-        gen = storage.current_generation(ix)
+        gen = generations.current_generation(ix)
         got = read_state(ix)
         hits = search("convoi wagons mars")
     except Exception as exc:  # the whole point: any failure to open or search is counted, not fatal
@@ -208,7 +208,7 @@ def check_index(
         )
     checks.check(got in (before, after), f"{label}: the index mixes old and new files")
     assert gen is not None
-    manifest = storage.read_manifest(gen)
+    manifest = generations.read_manifest(gen)
     ntotal = vectors.load(gen / "vectors.faiss").ntotal
     checks.check(
         set(manifest["files"]) == set(got) and manifest["passages"] == ntotal,
@@ -226,8 +226,8 @@ def check_index(
 
 
 def run(kills: int, files: int, seed: int, workdir: Path, log: Callable[[str], None]) -> dict[str, Any]:
-    from index.embed import Embedder
-    from index.search import Searcher
+    from index.search.hybrid import Searcher
+    from index.store.embed import Embedder
 
     rng = random.Random(seed)
     corpus_dir, ix = workdir / "corpus", workdir / "ix"
@@ -264,7 +264,7 @@ def run(kills: int, files: int, seed: int, workdir: Path, log: Callable[[str], N
     checks.check(final.returncode == 0, f"final run: exit {final.returncode}: {err.decode(errors='replace')}")
     final_state = read_state(ix)
     checks.check(final_state == expected_state(corpus_dir), "final run: the index does not match the corpus")
-    live = storage.current_generation(ix)
+    live = generations.current_generation(ix)
     left = [
         p.name
         for p in ix.iterdir()

@@ -6,7 +6,7 @@ Builds (or updates) an index of the briefings, runs every answerable question th
 same Searcher the CLI uses, and prints recall@1, recall@5 and MRR@10 against the gold
 bullet (or footnote).
 
-With --rerank, the top 5 are reordered as `ask` does (assistant/rerank.py: the embedded GGUF's
+With --rerank, the top 5 are reordered as `ask` does (assistant/answer/rerank.py: the embedded GGUF's
 likelihood of the question after each passage) when the search is unsure (its first passage
 leads the second by less than --margin, default rerank.MARGIN; `--margin inf`: always); about
 3 s per question reranked on 2 cores, so use --limit for a random sample (seed 0), and the same
@@ -14,7 +14,7 @@ sample is measured without reranking. --cache FILE keeps each question's log-lik
 lines, keyed by the question and its top passages), so a run resumes and other margins cost
 nothing. --depth 10 reranks the top 10 instead (twice the cost), which can also change recall@5.
 With --translate, a question not in the briefings' language is searched with the embedded GGUF's
-translation beside it, as `search` and `ask` do by default (assistant/translate.py; bench/english_questions.py).
+translation beside it, as `search` and `ask` do by default (assistant/answer/translate.py; bench/english_questions.py).
 """
 
 from __future__ import annotations
@@ -30,12 +30,12 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import question_language  # noqa: E402
-from assistant.rerank import DEPTH, MARGIN, LikelihoodReranker  # noqa: E402
-from assistant.translate import search_query, translation_for  # noqa: E402
-from index.builder import update_index  # noqa: E402
-from index.embed import Embedder  # noqa: E402
-from index.search import FusionWeights, Hit, Searcher  # noqa: E402
+from assistant.answer.pipeline import question_language  # noqa: E402
+from assistant.answer.rerank import DEPTH, MARGIN, LikelihoodReranker  # noqa: E402
+from assistant.answer.translate import search_query, translation_for  # noqa: E402
+from index.search.hybrid import FusionWeights, Hit, Searcher  # noqa: E402
+from index.store.builder import update_index  # noqa: E402
+from index.store.embed import Embedder  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "piaf-dev"
 
@@ -113,8 +113,8 @@ def main() -> None:
         answerable = random.Random(0).sample(answerable, min(args.limit, len(answerable)))
     reranker = generator = None
     if args.rerank or args.translate:
-        from assistant.llm import LlamaCppGenerator
-        from assistant.models import resolve_llm
+        from assistant.models.llm import LlamaCppGenerator
+        from assistant.models.resolve import resolve_llm
 
         generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
         reranker = LikelihoodReranker(generator, margin=args.margin) if args.rerank else None

@@ -1,4 +1,4 @@
-"""Fit the abstention gate (assistant/abstain.py) on the PIAF dev set, with grouped cross-validation.
+"""Fit the abstention gate (assistant/gate.py) on the PIAF dev set, with grouped cross-validation.
 
     nice -n 19 python bench/fit_gate.py --index /tmp/ix              # full set: retrieval takes minutes
     python bench/fit_gate.py                                          # refit from the cached features
@@ -10,7 +10,7 @@ archive has, e.g. ../shared/briefings), built with the embedder given here:
 
 Features. Every question goes through the retrieval the assistant uses (`Searcher.search`,
 k=5, on the question itself: a first turn is its own standalone question) and
-`assistant.abstain.evidence` measures the gate's three signals (coverage, lexical strength,
+`assistant.answer.gate.evidence` measures the gate's three signals (coverage, lexical strength,
 cosine). They are cached in a .npz (default bench/results/gate_features[-limitN].npz, with the
 question ids and the index generation); a cache that does not match them is recomputed, and
 `--recompute` forces it.
@@ -21,7 +21,7 @@ optimum as scikit-learn's LogisticRegression() defaults (C=1). With fitted weigh
 intercept b, P(answerable) = σ(w·x + b), so the weighted sum w·x is compared with a threshold:
 -b is where P(answerable) = 1/2, and the threshold is -b plus a margin. The threshold kept is
 the one maximising the abstention F1 on the fitting data (a cut halfway between two
-consecutive scores; ties: the one refusing fewer). The decision is abstain.py's: answer when
+consecutive scores; ties: the one refusing fewer). The decision is gate.py's: answer when
 w·x >= THRESHOLD.
 
 Cross-validation. Folds are grouped by article, so no article's questions sit on both sides:
@@ -49,8 +49,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant import abstain  # noqa: E402
-from index.embed import DEFAULT_EMBEDDER  # noqa: E402
+from assistant.answer.pipeline import gate  # noqa: E402
+from index.store.embed import DEFAULT_EMBEDDER  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "piaf-dev"
 RESULTS = ROOT / "bench" / "results"
@@ -89,9 +89,9 @@ def index_generation(index_dir: Path) -> str:
 def compute_features(
     questions: list[dict[str, Any]], index_dir: Path, embedder_name: str
 ) -> tuple[np.ndarray, float]:
-    """(n, 3) signals of each question as assistant.abstain.evidence measures them; seconds taken."""
-    from assistant.loading import load_embedder
-    from index.search import Searcher
+    """(n, 3) signals of each question as assistant.answer.gate.evidence measures them; seconds taken."""
+    from assistant.models.loading import load_embedder
+    from index.search.hybrid import Searcher
 
     searcher = Searcher(index_dir, load_embedder(embedder_name))
     X = np.zeros((len(questions), len(SIGNALS)))
@@ -100,7 +100,7 @@ def compute_features(
         for i, q in enumerate(questions):
             question = q["question"]
             hits = searcher.search(question, k=5)
-            ev = abstain.evidence(searcher, question, hits)
+            ev = gate.evidence(searcher, question, hits)
             X[i] = [getattr(ev, name) for name in SIGNALS]
             if (i + 1) % 500 == 0:
                 print(f"  {i + 1}/{len(questions)} questions, {time.perf_counter() - t0:.0f} s", flush=True)
@@ -242,7 +242,7 @@ def cross_validate(
     veto: np.ndarray | None = None,
 ) -> tuple[str, list[Gate]]:
     """Held-out figures of the refitted gate; `veto` marks questions refused whatever the score
-    (a name no briefing mentions, assistant/abstain.py)."""
+    (a name no briefing mentions, assistant/gate.py)."""
     fold = grouped_folds(groups, n_folds)
     abstained = np.zeros(len(X), dtype=bool) if veto is None else veto.copy()
     w = np.ones(len(X)) if weight is None else weight
@@ -296,16 +296,16 @@ def main() -> None:
             f"  {name:9s} mean answerable {column[answerable].mean():.3f}  unanswerable {column[~answerable].mean():.3f}"
         )
 
-    current = np.array([not abstain.Evidence(*map(float, x)).answerable for x in X])
-    print("\nCurrent constants in assistant/abstain.py, on the whole set:")
+    current = np.array([not gate.Evidence(*map(float, x)).answerable for x in X])
+    print("\nCurrent constants in assistant/gate.py, on the whole set:")
     print(
         "  "
-        + "  ".join(f"{c} {getattr(abstain, c)}" for c in (*CONSTANTS, "THRESHOLD"))
+        + "  ".join(f"{c} {getattr(gate, c)}" for c in (*CONSTANTS, "THRESHOLD"))
         + f"\n  {figures(current, answerable)}"
     )
 
     gate = fit_gate(X, answerable)
-    print("\nFitted on the whole set (for assistant/abstain.py):")
+    print("\nFitted on the whole set (for assistant/gate.py):")
     print_constants(gate)
     print(f"  in-sample: {figures(gate.abstains(X), answerable)}")
 

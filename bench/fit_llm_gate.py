@@ -1,4 +1,4 @@
-"""Fit the abstention gate's likelihood-gain variant (assistant/abstain.py) on a PIAF dev sample.
+"""Fit the abstention gate's likelihood-gain variant (assistant/gate.py) on a PIAF dev sample.
 
     nice -n 19 python bench/fit_llm_gate.py --index /tmp/ix2            # about 3 s a question
     python bench/fit_llm_gate.py --index /tmp/ix2 --answerable 400      # the default sample
@@ -12,14 +12,14 @@ passage, so it is measured on every unanswerable question (160) and a random sam
 answerable ones (seed 0), each answerable question weighted to stand for its share of all
 3,675; precision, recall and "answerable refused" are estimates for the whole set.
 
-Features go through the code the assistant runs: `Searcher.search` (k=5), `abstain.evidence`
+Features go through the code the assistant runs: `Searcher.search` (k=5), `gate.evidence`
 (three signals, and the names no briefing mentions, which refuse whatever the score) and
 `LikelihoodReranker.logliks` / `.prior`. They are appended to a JSON-lines cache as they are
 measured (bench/results/gate_llm_features.jsonl), so an interrupted run resumes.
 
 The fit and cross-validation are bench/fit_gate.py's (logistic regression, threshold at best
 F1, folds grouped by article), with the sample weights. The script prints, on the same
-sample: the three-signal constants in force, the four-signal fit for assistant/abstain.py,
+sample: the three-signal constants in force, the four-signal fit for assistant/gate.py,
 and held-out figures of both refitted.
 """
 
@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import fit_gate  # noqa: E402
 
-from assistant import abstain  # noqa: E402
+from assistant.answer.pipeline import gate  # noqa: E402
 
 SIGNALS = ("coverage", "lexical", "cosine", "gain/token")
 
@@ -62,13 +62,13 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
     todo = [q for q in questions if q["id"] not in done]
     if not todo:
         return done
-    from assistant.answer import question_language
-    from assistant.llm import LlamaCppGenerator
-    from assistant.loading import load_embedder
-    from assistant.models import resolve_llm
-    from assistant.rerank import LikelihoodReranker
-    from index.embed import DEFAULT_EMBEDDER
-    from index.search import Searcher
+    from assistant.answer.pipeline import question_language
+    from assistant.answer.rerank import LikelihoodReranker
+    from assistant.models.llm import LlamaCppGenerator
+    from assistant.models.loading import load_embedder
+    from assistant.models.resolve import resolve_llm
+    from index.search.hybrid import Searcher
+    from index.store.embed import DEFAULT_EMBEDDER
 
     searcher = Searcher(index_dir, load_embedder(DEFAULT_EMBEDDER))
     reranker = LikelihoodReranker(LlamaCppGenerator(resolve_llm(None), n_ctx=2048))
@@ -80,7 +80,7 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
             question = q["question"]
             language = question_language(question, searcher.languages)
             hits = searcher.search(question, k=5)
-            ev = abstain.evidence(searcher, question, hits, language)
+            ev = gate.evidence(searcher, question, hits, language)
             logliks = reranker.logliks(question, hits, language)
             prior = reranker.prior(question, language)
             record = {
@@ -143,11 +143,11 @@ def main() -> None:
             f"unanswerable {column[~answerable].mean():7.3f}"
         )
 
-    current = np.array([not abstain.Evidence(*map(float, x[:3])).answerable for x in X]) | veto
+    current = np.array([not gate.Evidence(*map(float, x[:3])).answerable for x in X]) | veto
     print(f"\nThree-signal constants in force, this sample: {fit_gate.figures(current, answerable, weight)}")
 
     gate = fit_gate.fit_gate(X, answerable, weight)
-    print("\nFour-signal fit on the whole sample (for assistant/abstain.py):")
+    print("\nFour-signal fit on the whole sample (for assistant/gate.py):")
     print("  " + "  ".join(f"{s} {w:.3f}" for s, w in zip(SIGNALS, gate.weights, strict=True)))
     print(f"  LIKELIHOOD_THRESHOLD {gate.threshold:.3f} (intercept {-gate.intercept:.3f})")
     print(f"  in-sample: {fit_gate.figures(gate.abstains(X) | veto, answerable, weight)}")

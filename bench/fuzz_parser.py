@@ -25,8 +25,8 @@ sys.path.insert(0, str(ROOT))
 from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from index.models import SkippedFile  # noqa: E402
-from index.parse import parse_bytes, parse_text  # noqa: E402
+from index.parse.reader import parse_bytes, parse_text  # noqa: E402
+from index.records import SkippedFile  # noqa: E402
 from tests.test_parse_properties import FRAGMENTS, check_invariants  # noqa: E402
 
 HTML_TAGS = [

@@ -26,12 +26,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from index import vectors  # noqa: E402
-from index.builder import collect_files, update_index  # noqa: E402
-from index.embed import Embedder  # noqa: E402
-from index.parse import parse_file  # noqa: E402
-from index.representation import passage_texts  # noqa: E402
-from index.search import Searcher  # noqa: E402
+from index.parse.reader import parse_file  # noqa: E402
+from index.search.hybrid import Searcher  # noqa: E402
+from index.store import vectors  # noqa: E402
+from index.store.builder import collect_files, update_index  # noqa: E402
+from index.store.embed import Embedder  # noqa: E402
+from index.store.representation import passage_texts  # noqa: E402
 
 WORDS = (
     "gouvernement ministre président accord sanctions énergie gaz pétrole frontière armée sommet "

@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from index.embed import Embedder
-    from index.search import Searcher
+    from index.search.hybrid import Searcher
+    from index.store.embed import Embedder
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
@@ -33,15 +33,15 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(scope="session")
 def embedder():  # type: ignore[no-untyped-def]
-    from index.embed import Embedder
+    from index.store.embed import Embedder
 
     return Embedder()
 
 
 def indexed(root: Path, embedder: Embedder, briefings: dict[str, str]) -> Searcher:
     """A Searcher over an index of `briefings` (file name -> text) written under `root`."""
-    from index.builder import update_index
-    from index.search import Searcher
+    from index.search.hybrid import Searcher
+    from index.store.builder import update_index
 
     (root / "b").mkdir()
     for name, text in briefings.items():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.abstain import THRESHOLD, W_COSINE, W_COVERAGE, W_LEXICAL, Evidence, evidence
-from index.search import Searcher
+from assistant.answer.gate import THRESHOLD, W_COSINE, W_COVERAGE, W_LEXICAL, Evidence, evidence
+from index.search.hybrid import Searcher
 
 
 @pytest.fixture(scope="module")
@@ -77,15 +77,15 @@ def test_names_are_not_checked_in_a_language_the_archive_is_not_written_in(searc
 
 
 def test_with_the_likelihood_gain_the_embedded_models_weights_decide() -> None:
-    from assistant import abstain
+    from assistant.answer.pipeline import gate
 
     e = Evidence(0.5, 0.2, 0.4, gain=10.0)
     assert e.score == pytest.approx(
-        abstain.L_COVERAGE * 0.5 + abstain.L_LEXICAL * 0.2 + abstain.L_COSINE * 0.4 + abstain.L_GAIN * 10.0
+        gate.L_COVERAGE * 0.5 + gate.L_LEXICAL * 0.2 + gate.L_COSINE * 0.4 + gate.L_GAIN * 10.0
     )
     # The gain pushes the same way as the other signals: enough of it answers, none refuses.
     middling = Evidence(0.4, 0.2, 0.4)
-    assert Evidence(0.4, 0.2, 0.4, gain=abstain.L_THRESHOLD / abstain.L_GAIN).answerable
+    assert Evidence(0.4, 0.2, 0.4, gain=gate.L_THRESHOLD / gate.L_GAIN).answerable
     assert not Evidence(0.4, 0.2, 0.4, gain=0.0).answerable
     assert not Evidence(1.0, 1.0, 1.0, unknown=("Zorblax",), gain=100.0).answerable
     assert middling.gain is None and middling.score == pytest.approx(

@@ -10,11 +10,12 @@ from typing import ClassVar
 
 import pytest
 
-from assistant.answer import Answer, AnswerSettings, Assistant, context_block
-from assistant.extract import ABSTAIN, ContextPassage
-from assistant.llm import OpenAIGenerator
-from assistant.rewrite import Turn
-from index.search import Searcher
+from assistant.answer.context import context_block
+from assistant.answer.extract import ABSTAIN, ContextPassage
+from assistant.answer.pipeline import Answer, AnswerSettings, Assistant
+from assistant.answer.rewrite import Turn
+from assistant.models.llm import OpenAIGenerator
+from index.search.hybrid import Searcher
 from tests.conftest import ENERGY, KAZAKHSTAN, indexed
 
 INJECTED = """\
@@ -148,8 +149,8 @@ def test_follow_up_is_rewritten_by_a_capable_model(searcher: Searcher) -> None:
 
 
 def test_real_answer_from_the_embedded_gguf(searcher: Searcher) -> None:
-    from assistant.llm import LlamaCppGenerator
-    from assistant.models import resolve_llm
+    from assistant.models.llm import LlamaCppGenerator
+    from assistant.models.resolve import resolve_llm
 
     gen = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
     tokens: list[str] = []

@@ -168,7 +168,7 @@ def test_no_request_leaves_the_machine(page: Any) -> None:
 @pytest.fixture(scope="module")
 def hostile_page(tmp_path_factory: pytest.TempPathFactory, embedder: Any, browser: Any) -> Iterator[Any]:
     """A page over the hostile briefings, answering with quotes only (no model: fast, same HTML)."""
-    from index.builder import update_index
+    from index.store.builder import update_index
     from tests.hostile import write_all
 
     root = tmp_path_factory.mktemp("hostile-page")

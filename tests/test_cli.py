@@ -132,8 +132,8 @@ def test_ask_json_and_jsonl_with_history(tmp_path: Path, corpus: Path) -> None:
 
 def test_ask_labels_speak_the_answers_language(capsys: pytest.CaptureFixture[str]) -> None:
     """An analyst asking in French reads French around the answer, as on the chat page."""
-    from assistant.answer import Answer
-    from assistant.ask_cli import _print_answer
+    from assistant.answer.pipeline import Answer
+    from assistant.cli.ask import _print_answer
     from tests.test_rerank import hit
 
     def answer(language: str, abstained: bool, text: str) -> Answer:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from index.decode import decode
-from index.models import SkippedFile
-from index.parse import parse_bytes, parse_file
+from index.parse.decode import decode
+from index.parse.reader import parse_bytes, parse_file
+from index.records import SkippedFile
 
 BRIEFING = "• Le président s’est rendu à Pékin1.\nSources\n1. « Visite », Le Monde, 3 mars 2023.\n"
 

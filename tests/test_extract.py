@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from assistant.extract import MAX_QUOTE_CHARS, MAX_QUOTES_CHARS, ContextPassage, extractive_answer, widen
+from assistant.answer.extract import (
+    MAX_QUOTE_CHARS,
+    MAX_QUOTES_CHARS,
+    ContextPassage,
+    extractive_answer,
+    widen,
+)
 
 LONG = "Un mot de remplissage " * 30 + "sans rapport avec la question."
 PARAGRAPH = (

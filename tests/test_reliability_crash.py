@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from bench import crash_index as crash
-from index import storage
-from index.builder import update_index
-from index.search import Searcher
+from index.search.hybrid import Searcher
+from index.store import generations
+from index.store.builder import update_index
 
 
 def test_killed_runs_leave_each_file_old_or_new_and_a_normal_run_completes(
@@ -51,7 +51,7 @@ def test_killed_runs_leave_each_file_old_or_new_and_a_normal_run_completes(
     corpus.mutate()
     update_index(ix, [corpus_dir], embedder)
     assert crash.read_state(ix) == crash.expected_state(corpus_dir)
-    live = storage.current_generation(ix)
+    live = generations.current_generation(ix)
     assert live is not None
     assert not [p.name for p in ix.iterdir() if p.name.startswith("tmp-") or p.name > live.name]
 
@@ -68,13 +68,13 @@ def test_a_run_killed_between_rename_and_swap_does_not_block_the_next(
     """
     ix = tmp_path / "ix"
     update_index(ix, [corpus], embedder)
-    live = storage.current_generation(ix)
+    live = generations.current_generation(ix)
     assert live is not None and live.name == "gen-000001"
     shutil.copytree(live, ix / "gen-000002")  # the killed run's generation, never published
     (ix / "CURRENT.tmp").write_text("gen-000002")
     (ix / "tmp-999-deadbeef").mkdir()
     (ix / "tmp-999-deadbeef" / "meta.sqlite").write_bytes(b"half")
-    assert storage.current_generation(ix) == live
+    assert generations.current_generation(ix) == live
     assert Searcher(ix, embedder).search("Aydos Sarym", k=1)[0].number == 2
 
     energy = corpus / "energy-2022-11-23.md"
@@ -84,6 +84,6 @@ def test_a_run_killed_between_rename_and_swap_does_not_block_the_next(
     hit = Searcher(ix, embedder).search("gas price cap", k=1)[0]
     assert "180 euros" in hit.text
     names = sorted(p.name for p in ix.iterdir() if p.name != ".lock")
-    new_live = storage.current_generation(ix)
+    new_live = generations.current_generation(ix)
     assert new_live is not None
     assert names == sorted(["CURRENT", "gen-000001", new_live.name])

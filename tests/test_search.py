@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from index.builder import update_index
-from index.search import Filters, FusionWeights, Searcher
+from index.search.hybrid import Filters, FusionWeights, Searcher
+from index.store.builder import update_index
 
 
 @pytest.fixture
@@ -79,8 +79,8 @@ def test_candidate_scoring_equals_full_bm25() -> None:
 
     import numpy as np
 
-    from index.lexical import LexicalIndex
-    from index.representation import char_grams
+    from index.store.lexical import LexicalIndex
+    from index.store.representation import char_grams
 
     rng = random.Random(3)
     vocab = "moscou kazakhstan otsc armée sommet gaz prix plafond démenti rumeur pékin".split()
@@ -97,7 +97,7 @@ def test_interrogatives_are_not_what_a_question_is_about(tmp_path: Path, embedde
     """Interrogatives ("quand", "comment") ask for a kind of answer: a bullet that happens to say
     them must not outrank the one about the question's subject, and the answering bullet covers
     the whole question (the abstention gate reads that coverage)."""
-    from index.lexical import tokenize_query
+    from index.store.lexical import tokenize_query
     from tests.conftest import indexed
 
     assert tokenize_query("Quand et comment le traité a-t-il été signé ?", ["fr"]) == ["trait", "sign"]

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from assistant.answer import AnswerSettings, Assistant
-from assistant.llm import GenerationError
-from assistant.translate import dropped_names, target_language, translate
-from index.search import Searcher
+from assistant.answer.pipeline import AnswerSettings, Assistant
+from assistant.answer.translate import dropped_names, target_language, translate
+from assistant.models.llm import GenerationError
+from index.search.hybrid import Searcher
 from tests.conftest import KAZAKHSTAN, indexed
 
 HARVEST = """\
@@ -145,8 +145,8 @@ def test_the_chat_page_shows_what_was_searched(french: Searcher) -> None:
 
 def test_the_embedded_gguf_translates_and_the_answer_is_cited(french: Searcher) -> None:
     """End to end with the real 270M base model: its translation brings the French bullet."""
-    from assistant.llm import LlamaCppGenerator
-    from assistant.models import resolve_llm
+    from assistant.models.llm import LlamaCppGenerator
+    from assistant.models.resolve import resolve_llm
 
     gen = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
     a = Assistant(french, gen, AnswerSettings(k=4)).ask(QUESTION)
@@ -169,7 +169,7 @@ def test_the_embedded_gguf_translates_and_the_answer_is_cited(french: Searcher) 
 def test_the_questions_words_say_its_language_else_the_archives(
     question: str, archive: tuple[str, ...], language: str
 ) -> None:
-    from assistant.answer import question_language
+    from assistant.answer.pipeline import question_language
 
     assert question_language(question, archive) == language
 
@@ -186,20 +186,21 @@ def test_search_on_the_command_line_translates_as_ask_does(
 ) -> None:
     import json
 
-    from assistant import cli
+    from assistant.cli import search as search_cli
+    from assistant.cli.main import main
 
     gen = Translator()
-    monkeypatch.setattr(cli, "load_generator", lambda s: gen)
+    monkeypatch.setattr(search_cli, "load_generator", lambda s: gen)
     base = ["search", "--index", str(french.index_dir), "--no-rerank", "-k", "1", "--json"]
-    assert cli.main([*base, QUESTION]) == 0
+    assert main([*base, QUESTION]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["translated_query"] == FRENCH and found["results"][0]["number"] == 2
     assert QUESTION in gen.prompts[0]
-    assert cli.main([*base, "--no-translate", QUESTION]) == 0
+    assert main([*base, "--no-translate", QUESTION]) == 0
     assert "translated_query" not in json.loads(capsys.readouterr().out) and len(gen.prompts) == 1
     # A question in the briefings' language is searched as written, without the model.
-    assert cli.main([*base, "Qui a démenti la rumeur ?"]) == 0
+    assert main([*base, "Qui a démenti la rumeur ?"]) == 0
     assert "translated_query" not in json.loads(capsys.readouterr().out) and len(gen.prompts) == 1
     # The human output says what was searched.
-    assert cli.main([*base[:-1], QUESTION]) == 0
+    assert main([*base[:-1], QUESTION]) == 0
     assert f"(searched with its translation: {FRENCH})" in capsys.readouterr().out

@@ -13,8 +13,8 @@ from dataclasses import replace
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assistant.extract import ABSTAIN, split_sentences
-from assistant.verify import ContextPassage, Verified, extractive_answer, verify
+from assistant.answer.extract import ABSTAIN, split_sentences
+from assistant.answer.verify import ContextPassage, Verified, extractive_answer, verify
 
 RUMEUR = ContextPassage(
     marker=1,

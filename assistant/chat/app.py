@@ -17,11 +17,11 @@ from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from assistant.answer import question_language
+from assistant.answer.pipeline import question_language
+from assistant.answer.rewrite import Turn
 from assistant.chat import render
 from assistant.chat.service import AskOptions, ChatService
 from assistant.chat.uploads import ALLOWED_SUFFIXES, DEFAULT_MAX_UPLOAD_BYTES
-from assistant.rewrite import Turn
 
 EXAMPLES = [
     "Combien UBS a-t-elle payé pour racheter Credit Suisse ?",
@@ -200,12 +200,12 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
 
 
 def _has_samples(service: ChatService) -> bool:
-    from index import storage
+    from index.store import generations
 
-    gen = storage.current_generation(service.index_dir)
+    gen = generations.current_generation(service.index_dir)
     if gen is None:
         return False
-    files = storage.read_manifest(gen).get("files", {})
+    files = generations.read_manifest(gen).get("files", {})
     return any(Path(f).parent.name == "samples" for f in files)
 
 
@@ -232,7 +232,7 @@ def _report_markdown(result: Any) -> str:
 def serve(args: argparse.Namespace) -> int:
     """Start the page (blocks until interrupted)."""
     from assistant.chat.auth import AuthError, credentials
-    from assistant.loading import UsageError, settings_from
+    from assistant.cli.common import UsageError, settings_from
 
     try:
         pairs = credentials(args.host, args.share, args.auth, args.auth_file)

@@ -2,7 +2,7 @@
 
 Kept apart from Gradio so it can be tested directly. One service per process: the embedder and
 each LLM are loaded once and shared by all browser sessions. Searches run concurrently; each
-loaded model generates for one question at a time (its own lock, assistant/llm.py), so a long
+loaded model generates for one question at a time (its own lock, assistant/models/llm.py), so a long
 answer never blocks another user's search. After an upload the searcher is swapped for one on
 the new index generation, under a lock, so a question in flight finishes on the old one.
 """
@@ -18,14 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assistant.answer import Answer, AnswerSettings, Assistant
-from assistant.llm import Generator
-from assistant.loading import load_embedder
-from assistant.rewrite import Turn
+from assistant.answer.pipeline import Answer, AnswerSettings, Assistant
+from assistant.answer.rewrite import Turn
+from assistant.models.llm import Generator
+from assistant.models.loading import load_embedder
 from assistant.settings import Settings
-from index import storage
-from index.builder import IndexReport, update_index
-from index.search import Filters, Hit, Searcher
+from index.search.hybrid import Filters, Hit, Searcher
+from index.store import generations
+from index.store.builder import IndexReport, update_index
 
 NO_LLM = "none (quotes only)"  # the model choice that answers extractively, without generation
 
@@ -115,7 +115,7 @@ class ChatService:
         self._load_lock = threading.Lock()
         self._index_lock = threading.Lock()
         self.samples_indexed = False
-        if storage.current_generation(self.index_dir) is None:
+        if generations.current_generation(self.index_dir) is None:
             self.index_samples()
         self._searcher = _SharedSearcher(Searcher(self.index_dir, self.embedder))
 
@@ -190,7 +190,8 @@ class ChatService:
     # -- models --------------------------------------------------------------------------
     def model_choices(self) -> list[str]:
         """Installed LLMs of models.txt (the configured one first), then the quotes-only choice."""
-        from assistant.models import load_registry, state
+        from assistant.models.cache import state
+        from assistant.models.registry import load_registry
 
         names = [self.settings.llm]
         try:
@@ -210,7 +211,7 @@ class ChatService:
         """Load a model once and keep it; NO_LLM means extractive answers only."""
         from dataclasses import replace
 
-        from assistant.loading import load_generator
+        from assistant.models.loading import load_generator
 
         name = name or (self.settings.llm_url or self.settings.llm)
         if name in (NO_LLM, "none"):

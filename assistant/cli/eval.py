@@ -1,0 +1,118 @@
+"""`briefing-assistant eval`: answer quality and timings on a JSONL file of questions with gold bullets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assistant.cli.ask import build_assistant
+from assistant.cli.common import UsageError, add_common
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
+    add_common(p, llm=True)
+    p.add_argument("questions", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, help="a random sample of this many questions (seed 0)")
+    p.add_argument(
+        "--no-llm", action="store_true", help="no LLM at all: retrieval, abstention and extraction only"
+    )
+    p.add_argument("--no-rerank", action="store_true", help="keep the search order (no LLM reranking)")
+    p.add_argument(
+        "--no-translate",
+        action="store_true",
+        help="do not translate a question that is not in the briefings' language before searching",
+    )
+    p.add_argument(
+        "--rerank-only",
+        action="store_true",
+        help="the LLM reranks but does not generate (a base model's text is not used, so its "
+        "answers are the same, faster)",
+    )
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(text.replace("’", "'").split())
+
+
+def _pct(values: list[float], q: float) -> float | None:
+    return round(float(np.percentile(values, q)), 1) if values else None
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        rows = [
+            json.loads(line)
+            for line in args.questions.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
+    except (OSError, json.JSONDecodeError) as exc:
+        raise UsageError(f"cannot read questions from {args.questions}: {exc}") from exc
+    if args.limit:
+        rows = random.Random(0).sample(rows, min(args.limit, len(rows)))
+    assistant = build_assistant(args, llm=not args.no_llm)
+    answered = quoted = cited = cited_gold = answer_in_quote = answerable_answered = 0
+    tp = fp = fn = 0
+    first, total, prompt_eval, rerank = [], [], [], []
+    for q in rows:
+        a = assistant.ask(q["question"])
+        gold = {
+            (g["file"], "bullet" if "bullet" in g else "footnote", g.get("bullet", g.get("footnote")))
+            for g in q.get("gold", [])
+        }
+        unanswerable = not q.get("answerable", True)
+        tp += a.abstained and unanswerable
+        fp += a.abstained and not unanswerable
+        fn += unanswerable and not a.abstained
+        total.append(a.timings["total_ms"])
+        if "rerank_ms" in a.timings:
+            rerank.append(a.timings["rerank_ms"])
+        if a.timings["first_token_ms"]:
+            first.append(a.timings["first_token_ms"])
+            if assistant.last_prompt and hasattr(assistant.generator, "prompt_eval_ms"):
+                prompt_eval.append(assistant.generator.prompt_eval_ms(*assistant.last_prompt))
+        if a.abstained:
+            continue
+        answered += 1
+        quotes = [qt for c in a.citations for qt in c["quotes"]]
+        quoted += bool(quotes)
+        for c in a.citations:
+            cited += 1
+            cited_gold += (c["file"], c["kind"], c["number"]) in gold
+        if not unanswerable:
+            answerable_answered += 1
+            answer_in_quote += any(_fold(ans) in _fold(qt) for ans in q.get("answers", []) for qt in quotes)
+    result = {
+        "questions": len(rows),
+        "answered": answered,
+        "verified_quote_share": round(quoted / answered, 3) if answered else None,
+        "citation_precision": round(cited_gold / cited, 3) if cited else None,
+        "answer_in_quote": round(answer_in_quote / answerable_answered, 3) if answerable_answered else None,
+        "abstention_precision": round(tp / (tp + fp), 3) if tp + fp else None,
+        "abstention_recall": round(tp / (tp + fn), 3) if tp + fn else None,
+        "first_token_ms_p50": _pct(first, 50),
+        "first_token_ms_p95": _pct(first, 95),
+        "total_ms_p50": _pct(total, 50),
+        "total_ms_p95": _pct(total, 95),
+        "raw_prompt_eval_ms_p50": _pct(prompt_eval, 50),
+        "raw_prompt_eval_ms_p95": _pct(prompt_eval, 95),
+        "rerank_ms_p50": _pct(rerank, 50),
+        "rerank_ms_p95": _pct(rerank, 95),
+        "llm": assistant.generator.name if assistant.generator else "none",
+        "reranked": assistant.reranker is not None,
+    }
+    if args.json:
+        print(json.dumps(result))
+    else:
+        for key, value in result.items():
+            print(f"{key:>24}: {value}")
+    return 0

@@ -1,0 +1,64 @@
+"""`briefing-assistant index`: add, update and remove briefings in the index (incremental)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from assistant.cli.common import add_common, settings_from
+from assistant.models.loading import load_embedder
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser("index", help="index briefing files and folders (incremental)")
+    add_common(p)
+    p.add_argument("paths", nargs="+", help="files or folders (.txt, .md, .html)")
+    p.add_argument("--json", action="store_true", help="print the summary as JSON, no progress bar")
+    p.add_argument(
+        "--rebuild", action="store_true", help="start from an empty index (e.g. after changing embedder)"
+    )
+    p.add_argument("--max-bytes", type=int, help="skip files larger than this (default 20 MB)")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from index.store.builder import update_index
+
+    s = settings_from(args)
+    embedder = load_embedder(s.embedder)
+    kwargs: dict[str, Any] = {"rebuild": args.rebuild, "hnsw_threshold": s.hnsw_threshold}
+    kwargs["max_bytes"] = args.max_bytes or s.max_file_bytes
+    if args.json or not sys.stderr.isatty():
+        report = update_index(s.index_dir, args.paths, embedder, **kwargs)
+    else:
+        with Progress(
+            "[progress.description]{task.description}",
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            transient=True,
+        ) as progress:
+            task = progress.add_task("embedding passages", total=None)
+            report = update_index(
+                s.index_dir,
+                args.paths,
+                embedder,
+                on_start=lambda n: progress.update(task, total=n),
+                on_progress=lambda n: progress.advance(task, n),
+                **kwargs,
+            )
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+        return 0
+    print(
+        f"{report.briefings} briefings, {report.passages} passages in {s.index_dir} "
+        f"(added {report.added}, updated {report.updated}, removed {report.removed})"
+    )
+    for item in report.skipped:
+        print(f"skipped {item['file']}: {item['reason']}")
+    for item in report.warnings:
+        print(f"warning {item['file']}: {item['warning']}")
+    return 0

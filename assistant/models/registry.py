@@ -1,0 +1,203 @@
+"""The model registry (`models.txt`): each model's role, source, digest and licence, parsed and looked up.
+
+A malformed line is an error naming the line, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, cast
+
+Role = Literal["embedder", "llm", "reranker"]
+SourceKind = Literal["pypi", "hf", "path"]
+
+ROLES: tuple[Role, ...] = ("embedder", "llm", "reranker")
+REGISTRY_FILE = Path(__file__).resolve().parents[2] / "models.txt"
+PULL_HINT = "briefing-assistant models pull"
+_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+_SIZE_HINT = re.compile(r"~\d+(\.\d+)?[KMGT]")
+_PYPI = re.compile(r"pypi:([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]+)")
+_HF = re.compile(r"hf:([A-Za-z0-9][\w.-]*)/([\w.-]+)(?:/(.+))?")
+
+
+class ModelError(RuntimeError):
+    """A model is unknown, missing or damaged; the message says how to fix it."""
+
+
+class RegistryError(ModelError):
+    """models.txt is malformed; the message names the file and line."""
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """One line of models.txt, with its source already parsed."""
+
+    name: str
+    role: Role
+    is_default: bool
+    source: str
+    kind: SourceKind
+    sha256: str | None
+    size: int | None  # exact bytes, checked
+    size_hint: str | None  # "~4.9G": shown only
+    licence: str
+    note: str
+    line: int
+    package: str | None = None  # pypi
+    version: str | None = None  # pypi
+    repo: str | None = None  # hf: OWNER/REPO
+    filename: str | None = None  # hf: None means the whole model directory
+    path: Path | None = None  # local path
+
+    @property
+    def module(self) -> str | None:
+        """Import name of a pypi package (distribution names use dashes, modules underscores)."""
+        return self.package.replace("-", "_").replace(".", "_").lower() if self.package else None
+
+    def display_size(self) -> str:
+        if self.size is not None:
+            return human_size(self.size)
+        return self.size_hint or "-"
+
+
+# ----------------------------------------------------------------------------- registry
+
+
+def load_registry(path: Path | str | None = None) -> list[ModelEntry]:
+    """Parse models.txt; any malformed line is an error naming the line, never a silent skip."""
+    reg = Path(path) if path is not None else REGISTRY_FILE
+    try:
+        text = reg.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RegistryError(f"cannot read the model registry {reg}: {exc.strerror}") from exc
+    entries: list[ModelEntry] = []
+    seen: dict[str, int] = {}
+    defaults: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        where = f"{reg}:{number}"
+        entry = _parse_line(line, number, where, reg.parent)
+        key = entry.name.lower()
+        if key in seen:
+            raise RegistryError(f"{where}: model {entry.name!r} is already defined on line {seen[key]}")
+        seen[key] = number
+        if entry.is_default:
+            if entry.role in defaults:
+                raise RegistryError(
+                    f"{where}: a second default {entry.role} (the first is on line {defaults[entry.role]})"
+                )
+            defaults[entry.role] = number
+        entries.append(entry)
+    return entries
+
+
+def _parse_line(line: str, number: int, where: str, base: Path) -> ModelEntry:
+    cols = [c.strip() for c in line.split("|", 7)]
+    if len(cols) != 8:
+        raise RegistryError(
+            f"{where}: expected 8 columns 'name | role | default | source | sha256 | size | licence | note', "
+            f"found {len(cols)}"
+        )
+    name, role, default, source, sha, size, licence, note = cols
+    if not _NAME.fullmatch(name):
+        raise RegistryError(f"{where}: bad model name {name!r} (letters, digits, '.', '_', '-')")
+    if role not in ROLES:
+        raise RegistryError(f"{where}: role {role!r} is not one of {', '.join(ROLES)}")
+    if default not in ("default", "-"):
+        raise RegistryError(f"{where}: the default column is 'default' or '-', not {default!r}")
+    sha_value = None if sha == "-" else sha.lower()
+    if sha_value is not None and not SHA256_HEX.fullmatch(sha_value):
+        raise RegistryError(f"{where}: sha256 must be 64 hex digits or '-', not {sha!r}")
+    exact: int | None = None
+    hint: str | None = None
+    if size.isdigit():
+        exact = int(size)
+    elif _SIZE_HINT.fullmatch(size):
+        hint = size
+    elif size != "-":
+        raise RegistryError(f"{where}: size must be bytes (digits), '~1.1G' or '-', not {size!r}")
+    if not licence:
+        raise RegistryError(f"{where}: the licence column is empty")
+    fields: dict[str, Any] = {}
+    if source.startswith("pypi:"):
+        m = _PYPI.fullmatch(source)
+        if not m:
+            raise RegistryError(f"{where}: a PyPI source is written pypi:PACKAGE==VERSION, not {source!r}")
+        kind: SourceKind = "pypi"
+        fields = {"package": m.group(1), "version": m.group(2)}
+    elif source.startswith("hf:"):
+        m = _HF.fullmatch(source)
+        if not m or (m.group(3) and (m.group(3).endswith("/") or ".." in m.group(3).split("/"))):
+            raise RegistryError(
+                f"{where}: a Hugging Face source is written hf:OWNER/REPO[/FILE], not {source!r}"
+            )
+        kind = "hf"
+        fields = {"repo": f"{m.group(1)}/{m.group(2)}", "filename": m.group(3)}
+    elif source:
+        kind = "path"
+        p = Path(source).expanduser()
+        fields = {"path": p if p.is_absolute() else base / p}
+    else:
+        raise RegistryError(f"{where}: the source column is empty")
+    return ModelEntry(
+        name=name,
+        role=cast(Role, role),
+        is_default=default == "default",
+        source=source,
+        kind=kind,
+        sha256=sha_value,
+        size=exact,
+        size_hint=hint,
+        licence=licence,
+        note=note,
+        line=number,
+        **fields,
+    )
+
+
+def find(name: str, registry: list[ModelEntry] | None = None) -> ModelEntry | None:
+    """The entry called `name` (case-insensitive), or whose hf repository is `name`."""
+    entries = load_registry() if registry is None else registry
+    key = name.strip().lower()
+    for e in entries:
+        if e.name.lower() == key:
+            return e
+    for e in entries:
+        if e.repo and e.filename is None and e.repo.lower() == key:
+            return e
+    return None
+
+
+def get(name: str, registry: list[ModelEntry] | None = None) -> ModelEntry:
+    """Like `find`, but an unknown name is an error listing the known ones."""
+    entries = load_registry() if registry is None else registry
+    entry = find(name, entries)
+    if entry is None:
+        known = ", ".join(e.name for e in entries)
+        raise ModelError(
+            f"unknown model {name!r}; known models: {known} (see `briefing-assistant models list`)"
+        )
+    return entry
+
+
+def default(role: Role, registry: list[ModelEntry] | None = None) -> ModelEntry:
+    """The registry's default model for `role`."""
+    entries = load_registry() if registry is None else registry
+    for e in entries:
+        if e.role == role and e.is_default:
+            return e
+    raise ModelError(f"models.txt marks no default {role}")
+
+
+def human_size(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "K", "M", "G"):
+        if size < 1024 or unit == "G":
+            return f"{size:.0f}{unit}" if unit == "B" else f"{size:.1f}{unit}"
+        size /= 1024
+    return f"{n}B"

@@ -1,0 +1,68 @@
+"""Read a briefing file: decode its bytes, pick the reader for its format, and check what came out."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from pathlib import Path
+
+from index.parse import html as html_layout
+from index.parse.decode import DEFAULT_MAX_BYTES, decode
+from index.parse.layout import parse_layout
+from index.parse.markers import normalise_space
+from index.records import Briefing, SkippedFile
+
+
+def briefing_id(text: str) -> str:
+    """Stable id from the content: renaming or moving a file keeps its id."""
+    return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()[:16]
+
+
+def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
+    """Decode and parse a file's bytes. Raises SkippedFile for unusable files."""
+    text, _encoding = decode(data, max_bytes=max_bytes)
+    return parse_text(text, path)
+
+
+def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise SkippedFile(f"cannot read: {exc.strerror or exc}") from exc
+    if size > max_bytes:
+        raise SkippedFile(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise SkippedFile(f"cannot read: {exc.strerror or exc}") from exc
+    return parse_bytes(data, str(p), max_bytes=max_bytes)
+
+
+def parse_text(text: str, path: str) -> Briefing:
+    """Parse decoded text. HTML is recognised by its tags and converted first."""
+    offsets: list[tuple[int, int, int]] | None = None
+    title = date = None
+    if html_layout.looks_like_html(text):
+        converted = html_layout.to_text(text)
+        source_text, text, offsets = text, converted.text, converted.line_offsets
+        title, date = converted.title, converted.date
+    else:
+        source_text = text
+    briefing = parse_layout(text, path, title, date)
+    briefing.id = briefing_id(source_text)
+    if offsets is not None:
+        _map_offsets(briefing, offsets)
+    if not briefing.passages:
+        raise SkippedFile("no text to index")
+    return briefing
+
+
+def _map_offsets(briefing: Briefing, line_offsets: list[tuple[int, int, int]]) -> None:
+    """Point HTML passages at the element they came from in the original file."""
+    starts = [t for t, _, _ in line_offsets]
+
+    for p in briefing.passages:
+        i = max(bisect.bisect_right(starts, p.start) - 1, 0)
+        j = max(bisect.bisect_right(starts, max(p.end - 1, p.start)) - 1, 0)
+        p.start, p.end = line_offsets[i][1], line_offsets[j][2]

@@ -1,0 +1,91 @@
+"""Read the fields of a footnote: title, outlet, author, date, URL.
+
+Footnotes follow press-review habits: `Author, « Title », Outlet, 15 septembre 2022.` or
+`"Title", Outlet, Sept. 15, 2022, https://…`, or just a bare URL. Every field is optional.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+from index.parse.dates import find_date
+from index.records import Source
+
+_URL = re.compile(r"https?://[^\s<>\"»”]+|www\.[^\s<>\"»”]+", re.I)
+_QUOTES = (("«", "»"), ("“", "”"), ('"', '"'), ("‘", "’"))
+# A footnote is a line or two; a longer one is only read this far, so junk stays cheap to parse.
+MAX_SOURCE_CHARS = 2000
+
+
+@dataclass(frozen=True)
+class _Quoted:
+    start: int  # of the opening quote
+    end: int  # just past the closing quote
+    inner: str
+
+
+def _find_quoted(text: str) -> _Quoted | None:
+    """The leftmost quoted run, found with plain searches (a regex here backtracks on « « « …)."""
+    best: _Quoted | None = None
+    for opening, closing in _QUOTES:
+        start = text.find(opening)
+        if start < 0 or (best is not None and start >= best.start):
+            continue
+        close = text.find(closing, start + 2)  # at least one character inside
+        while close >= 0 and not text[start + 1 : close].strip():
+            close = text.find(closing, close + 1)
+        if close >= 0:
+            best = _Quoted(start, close + 1, text[start + 1 : close].strip())
+    return best
+
+
+def _clean_field(text: str) -> str | None:
+    text = text.strip(" \t,.;:–—-")
+    return text or None
+
+
+def _host(url: str) -> str | None:
+    try:
+        host = urlparse(url if "://" in url else f"http://{url}").hostname
+    except ValueError:  # "http://[oops": a malformed address names no outlet
+        return None
+    return host.removeprefix("www.") if host else None
+
+
+def parse_source(text: str) -> Source:
+    """Parse one footnote's text into a Source (fields left None when absent)."""
+    text = text[:MAX_SOURCE_CHARS]
+    url_match = _URL.search(text)
+    url = url_match.group(0).rstrip(".,;)") if url_match else None
+    rest = _URL.sub(" ", text) if url else text
+    date = find_date(rest)
+
+    title = author = outlet = None
+    quoted = _find_quoted(rest)
+    if quoted:
+        before = rest[: quoted.start]
+        after = rest[quoted.end :]
+        fields = [f for f in (_clean_field(x) for x in after.split(",")) if f]
+        fields = [f for f in fields if find_date(f) is None]
+        if before.rstrip().endswith(":") and len(fields) >= 2:
+            # `X a déclaré : « … », Title, Outlet`: the quote is a statement, not a title.
+            title, outlet = fields[0], fields[1]
+        else:
+            title = quoted.inner
+            outlet = fields[0] if fields else None
+            candidate = _clean_field(before)
+            # An author is a short name before the title, not a sentence introducing a quote.
+            if candidate and len(candidate.split()) <= 5 and ":" not in candidate:
+                author = candidate
+    elif not url or rest.strip(" .,;"):
+        fields = [f for f in (_clean_field(x) for x in rest.split(",")) if f]
+        fields = [f for f in fields if find_date(f) is None]
+        if len(fields) >= 2:
+            title, outlet = fields[0], fields[1]
+        elif len(fields) == 1 and not url:
+            title = fields[0]
+    if outlet is None and url:
+        outlet = _host(url)
+    return Source(title=title, outlet=outlet, author=author, date=date, url=url)
