@@ -49,7 +49,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer.pipeline import gate  # noqa: E402
+from assistant.answer import gate  # noqa: E402
 from index.store.embed import DEFAULT_EMBEDDER  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "piaf-dev"

@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import fit_gate  # noqa: E402
 
-from assistant.answer.pipeline import gate  # noqa: E402
+from assistant.answer import gate  # noqa: E402
 
 SIGNALS = ("coverage", "lexical", "cosine", "gain/token")
 
