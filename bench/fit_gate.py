@@ -277,9 +277,10 @@ def write_constants(path: Path, lines: dict[str, str]) -> None:
     comments among them, stay as they are."""
     text = path.read_text(encoding="utf-8")
     for name, line in lines.items():
-        text, found = re.subn(rf"^{re.escape(name)}\s*=.*$", lambda _, line=line: line, text, flags=re.M)
-        if found != 1:
-            raise SystemExit(f"{path}: {found} lines set {name}, expected one")
+        found = list(re.finditer(rf"^{re.escape(name)}\s*=.*$", text, flags=re.M))
+        if len(found) != 1:
+            raise SystemExit(f"{path}: {len(found)} lines set {name}, expected one")
+        text = text[: found[0].start()] + line + text[found[0].end() :]
     tomllib.loads(text)  # still valid TOML
     path.write_text(text, encoding="utf-8")
     print(f"written to {path}")
@@ -319,7 +320,7 @@ def main() -> None:
             f"  {name:9s} mean answerable {column[answerable].mean():.3f}  unanswerable {column[~answerable].mean():.3f}"
         )
 
-    current = np.array([not gate.Evidence(*map(float, x)).answerable for x in X])
+    current = np.array([not gate.Evidence(float(c), float(lx), float(cs)).answerable for c, lx, cs in X])
     print(f"\nCurrent constants in {gate.CONSTANTS_FILE.name}, on the whole set:")
     print(
         "  "

@@ -170,7 +170,8 @@ def main() -> None:
             f"unanswerable {column[~answerable].mean():7.3f}"
         )
 
-    current = np.array([not gate.Evidence(*map(float, x[:3])).answerable for x in X]) | veto
+    three = [gate.Evidence(float(c), float(lx), float(cs)) for c, lx, cs in X[:, :3]]
+    current = np.array([not e.answerable for e in three]) | veto
     print(f"\nThree-signal constants in force, this sample: {fit_gate.figures(current, answerable, weight)}")
 
     fitted = fit_gate.fit_gate(X, answerable, weight)
