@@ -11,8 +11,9 @@ likelihood of the question after each passage) when the search is unsure (its fi
 leads the second by less than --margin, default rerank.MARGIN; `--margin inf`: always); about
 3 s per question reranked on 2 cores, so use --limit for a random sample (seed 0), and the same
 sample is measured without reranking. --cache FILE keeps each question's log-likelihoods (JSON
-lines, keyed by the question and its top passages), so a run resumes and other margins cost
-nothing. --depth 10 reranks the top 10 instead (twice the cost), which can also change recall@5.
+lines, keyed by the question and its top passages), so a run resumes and other margins and
+weights (--weight, default rerank.WEIGHT) cost nothing. --depth 10 reranks the top 10 instead
+(twice the cost), which can also change recall@5.
 With --translate, a question not in the briefings' language is searched with the embedded GGUF's
 translation beside it, as `search` and `ask` do by default (assistant/answer/translate.py; bench/english_questions.py).
 """
@@ -31,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.answer.pipeline import question_language  # noqa: E402
-from assistant.answer.rerank import DEPTH, MARGIN, LikelihoodReranker  # noqa: E402
+from assistant.answer.rerank import DEPTH, MARGIN, WEIGHT, LikelihoodReranker  # noqa: E402
 from assistant.answer.translate import search_query, translation_for  # noqa: E402
 from index.search.hybrid import FusionWeights, Hit, Searcher  # noqa: E402
 from index.store.builder import update_index  # noqa: E402
@@ -98,6 +99,9 @@ def main() -> None:
         default=MARGIN,
         help="fused-score lead that keeps the search order (inf: none)",
     )
+    ap.add_argument(
+        "--weight", type=float, default=WEIGHT, help="per nat of log-likelihood (default %(default)s)"
+    )
     ap.add_argument("--cache", type=Path, help="JSON-lines cache of the reranker's log-likelihoods")
     ap.add_argument("--limit", type=int, help="a random sample of this many answerable questions (seed 0)")
     ap.add_argument("--translate", action="store_true", help="search other-language questions translated too")
@@ -117,7 +121,9 @@ def main() -> None:
         from assistant.models.resolve import resolve_llm
 
         generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
-        reranker = LikelihoodReranker(generator, margin=args.margin) if args.rerank else None
+        reranker = (
+            LikelihoodReranker(generator, weight=args.weight, margin=args.margin) if args.rerank else None
+        )
     cache = LoglikCache(args.cache)
     scored = 0
     translated = 0
@@ -162,6 +168,7 @@ def main() -> None:
         result[prefix + "ms_per_query"] = round(1000 * seconds[name] / n, 1)
     result["rerank_depth"] = args.depth if reranker is not None else None
     result["rerank_margin"] = args.margin if reranker is not None else None
+    result["rerank_weight"] = args.weight if reranker is not None else None
     result["reranked_questions"] = scored if reranker is not None else None
     result["translated"] = translated if args.translate else None
     result["weights"] = weights.__dict__

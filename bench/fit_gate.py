@@ -1,8 +1,13 @@
-"""Fit the abstention gate (assistant/gate.py) on the PIAF dev set, with grouped cross-validation.
+"""Fit the abstention gate (assistant/answer/gate.py) on the PIAF dev set, with grouped cross-validation.
 
     nice -n 19 python bench/fit_gate.py --index /tmp/ix              # full set: retrieval takes minutes
     python bench/fit_gate.py                                          # refit from the cached features
+    python bench/fit_gate.py --write                                  # and write them to gate.toml
     nice -n 19 python bench/fit_gate.py --index /tmp/ix --limit 400   # first 400 questions, quick check
+
+The fit on the whole set is printed as the lines of assistant/answer/gate.toml it would change
+(W_COVERAGE, W_LEXICAL, W_COSINE, THRESHOLD); --write puts them in the file, whose other lines
+(the likelihood rule, comments) stay as they are.
 
 The index must hold the dev briefings (../shared/eval/piaf-dev/briefings, and any others the
 archive has, e.g. ../shared/briefings), built with the embedder given here:
@@ -38,8 +43,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -241,28 +248,42 @@ def cross_validate(
     weight: np.ndarray | None = None,
     veto: np.ndarray | None = None,
 ) -> tuple[str, list[Gate]]:
-    """Held-out figures of the refitted gate; `veto` marks questions refused whatever the score
-    (a name no briefing mentions, assistant/gate.py)."""
+    """Held-out figures of the gate fitted on the other folds; `veto` marks questions refused whatever the score
+    (a name no briefing mentions, assistant/answer/gate.py)."""
     fold = grouped_folds(groups, n_folds)
     abstained = np.zeros(len(X), dtype=bool) if veto is None else veto.copy()
     w = np.ones(len(X)) if weight is None else weight
     gates = []
     for f in range(n_folds):
         train, test = fold != f, fold == f
-        gate = fit_gate(X[train], answerable[train], w[train])
-        abstained[test] |= gate.abstains(X[test])
-        gates.append(gate)
+        fold_gate = fit_gate(X[train], answerable[train], w[train])
+        abstained[test] |= fold_gate.abstains(X[test])
+        gates.append(fold_gate)
     return figures(abstained, answerable, weight), gates
 
 
-def print_constants(gate: Gate) -> None:
-    for name, w in zip(CONSTANTS, gate.weights, strict=True):
-        print(f"{name} = {w:.2f}")
-    margin = gate.threshold + gate.intercept
-    print(
-        f"THRESHOLD = {gate.threshold:.2f}  # abstain when the weighted sum is below: "
-        f"intercept {-gate.intercept:.2f} + F1-best margin {margin:.2f}"
+def constant_lines(fitted: Gate) -> dict[str, str]:
+    """The gate.toml line of each three-signal constant, for this fit."""
+    lines = {name: f"{name} = {w:.2f}" for name, w in zip(CONSTANTS, fitted.weights, strict=True)}
+    margin = fitted.threshold + fitted.intercept
+    lines["THRESHOLD"] = (
+        f"THRESHOLD = {fitted.threshold:.2f}  # intercept {-fitted.intercept:.2f} + F1-best margin {margin:.2f}"
     )
+    return lines
+
+
+def write_constants(path: Path, lines: dict[str, str]) -> None:
+    """Replace the `NAME = ...` line of each name in the TOML file at `path`; the other lines,
+    comments among them, stay as they are."""
+    text = path.read_text(encoding="utf-8")
+    for name, line in lines.items():
+        found = list(re.finditer(rf"^{re.escape(name)}\s*=.*$", text, flags=re.M))
+        if len(found) != 1:
+            raise SystemExit(f"{path}: {len(found)} lines set {name}, expected one")
+        text = text[: found[0].start()] + line + text[found[0].end() :]
+    tomllib.loads(text)  # still valid TOML
+    path.write_text(text, encoding="utf-8")
+    print(f"written to {path}")
 
 
 def main() -> None:
@@ -278,6 +299,9 @@ def main() -> None:
     )
     ap.add_argument("--recompute", action="store_true", help="measure the features again even if cached")
     ap.add_argument("--folds", type=int, nargs="+", default=[5, 3, 9], help="cross-validation fold counts")
+    ap.add_argument(
+        "--write", action="store_true", help=f"write the whole-set fit to {gate.CONSTANTS_FILE.name}"
+    )
     args = ap.parse_args()
     if args.features is None:
         args.features = RESULTS / f"gate_features{f'-limit{args.limit}' if args.limit else ''}.npz"
@@ -296,18 +320,21 @@ def main() -> None:
             f"  {name:9s} mean answerable {column[answerable].mean():.3f}  unanswerable {column[~answerable].mean():.3f}"
         )
 
-    current = np.array([not gate.Evidence(*map(float, x)).answerable for x in X])
-    print("\nCurrent constants in assistant/gate.py, on the whole set:")
+    current = np.array([not gate.Evidence(float(c), float(lx), float(cs)).answerable for c, lx, cs in X])
+    print(f"\nCurrent constants in {gate.CONSTANTS_FILE.name}, on the whole set:")
     print(
         "  "
         + "  ".join(f"{c} {getattr(gate, c)}" for c in (*CONSTANTS, "THRESHOLD"))
         + f"\n  {figures(current, answerable)}"
     )
 
-    gate = fit_gate(X, answerable)
-    print("\nFitted on the whole set (for assistant/gate.py):")
-    print_constants(gate)
-    print(f"  in-sample: {figures(gate.abstains(X), answerable)}")
+    fitted = fit_gate(X, answerable)
+    lines = constant_lines(fitted)
+    print(f"\nFitted on the whole set (for {gate.CONSTANTS_FILE.name}):")
+    print("\n".join(lines.values()))
+    print(f"  in-sample: {figures(fitted.abstains(X), answerable)}")
+    if args.write:
+        write_constants(gate.CONSTANTS_FILE, lines)
 
     for n_folds in args.folds:
         result, gates = cross_validate(X, answerable, groups, n_folds)

@@ -1,7 +1,8 @@
-"""Fit the abstention gate's likelihood-gain variant (assistant/gate.py) on a PIAF dev sample.
+"""Fit the abstention gate's likelihood-gain rule (assistant/answer/gate.py) on a PIAF dev sample.
 
     nice -n 19 python bench/fit_llm_gate.py --index /tmp/ix2            # about 3 s a question
     python bench/fit_llm_gate.py --index /tmp/ix2 --answerable 400      # the default sample
+    python bench/fit_llm_gate.py --index /tmp/ix2 --write               # and write it to gate.toml
 
 When the embedded GGUF is in process, the gate gets a fourth signal, the likelihood gain:
 max over the top 5 passages of log P(question | passage) − log P(question), in nats, with
@@ -19,8 +20,10 @@ measured (bench/results/gate_llm_features.jsonl), so an interrupted run resumes.
 
 The fit and cross-validation are bench/fit_gate.py's (logistic regression, threshold at best
 F1, folds grouped by article), with the sample weights. The script prints, on the same
-sample: the three-signal constants in force, the four-signal fit for assistant/gate.py,
-and held-out figures of both refitted.
+sample: the three-signal constants in force, the four-signal fit as the lines of
+assistant/answer/gate.toml it would change (LIKELIHOOD_MODEL, the model that measured the gain,
+and the L_* constants), and held-out figures of both rules fitted on each fold's complement.
+--write puts those lines in the file; the three-signal rule's lines stay as they are.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ import fit_gate  # noqa: E402
 from assistant.answer import gate  # noqa: E402
 
 SIGNALS = ("coverage", "lexical", "cosine", "gain/token")
+CONSTANTS = ("L_COVERAGE", "L_LEXICAL", "L_COSINE", "L_GAIN")
 
 
 def sample(questions: list[dict[str, Any]], n_answerable: int, seed: int) -> list[dict[str, Any]]:
@@ -71,7 +75,8 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
     from index.store.embed import DEFAULT_EMBEDDER
 
     searcher = Searcher(index_dir, load_embedder(DEFAULT_EMBEDDER))
-    reranker = LikelihoodReranker(LlamaCppGenerator(resolve_llm(None), n_ctx=2048))
+    generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
+    reranker = LikelihoodReranker(generator)
     cache.parent.mkdir(parents=True, exist_ok=True)
     print(f"measuring {len(todo)} questions ({len(done)} cached) ...", flush=True)
     t0 = time.perf_counter()
@@ -85,6 +90,7 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
             prior = reranker.prior(question, language)
             record = {
                 "id": q["id"],
+                "model": generator.name,
                 "coverage": ev.coverage,
                 "lexical": ev.lexical,
                 "cosine": ev.cosine,
@@ -112,6 +118,26 @@ def signals(record: dict[str, Any]) -> list[float]:
     ]
 
 
+def constant_lines(fitted: fit_gate.Gate, model: str) -> dict[str, str]:
+    """The gate.toml line of each likelihood-rule constant, for this fit."""
+    lines = {"LIKELIHOOD_MODEL": f"LIKELIHOOD_MODEL = {json.dumps(model)}"}
+    lines.update({name: f"{name} = {w:.3f}" for name, w in zip(CONSTANTS, fitted.weights, strict=True)})
+    lines["L_GAIN"] += "  # per nat per question token"
+    margin = fitted.threshold + fitted.intercept
+    lines["L_THRESHOLD"] = (
+        f"L_THRESHOLD = {fitted.threshold:.3f}  # intercept {-fitted.intercept:.3f} + F1-best margin {margin:.3f}"
+    )
+    return lines
+
+
+def measured_by(records: list[dict[str, Any]]) -> str:
+    """The model whose likelihoods the records hold; a record without a name is the calibrated model's."""
+    models = {r.get("model", gate.LIKELIHOOD_MODEL) for r in records}
+    if len(models) != 1:
+        raise SystemExit(f"the cache mixes models ({', '.join(sorted(models))}): measure with one")
+    return models.pop()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     ap.add_argument("--index", type=Path, default=Path("/tmp/ix2"), help="index of the dev briefings")
@@ -119,6 +145,7 @@ def main() -> None:
     ap.add_argument("--answerable", type=int, default=400, help="answerable questions sampled (seed 0)")
     ap.add_argument("--cache", type=Path, default=fit_gate.RESULTS / "gate_llm_features.jsonl")
     ap.add_argument("--folds", type=int, nargs="+", default=[5, 3, 9])
+    ap.add_argument("--write", action="store_true", help=f"write the fit to {gate.CONSTANTS_FILE.name}")
     args = ap.parse_args()
 
     everything = fit_gate.load_questions(args.questions, None)
@@ -143,14 +170,17 @@ def main() -> None:
             f"unanswerable {column[~answerable].mean():7.3f}"
         )
 
-    current = np.array([not gate.Evidence(*map(float, x[:3])).answerable for x in X]) | veto
+    three = [gate.Evidence(float(c), float(lx), float(cs)) for c, lx, cs in X[:, :3]]
+    current = np.array([not e.answerable for e in three]) | veto
     print(f"\nThree-signal constants in force, this sample: {fit_gate.figures(current, answerable, weight)}")
 
-    gate = fit_gate.fit_gate(X, answerable, weight)
-    print("\nFour-signal fit on the whole sample (for assistant/gate.py):")
-    print("  " + "  ".join(f"{s} {w:.3f}" for s, w in zip(SIGNALS, gate.weights, strict=True)))
-    print(f"  LIKELIHOOD_THRESHOLD {gate.threshold:.3f} (intercept {-gate.intercept:.3f})")
-    print(f"  in-sample: {fit_gate.figures(gate.abstains(X) | veto, answerable, weight)}")
+    fitted = fit_gate.fit_gate(X, answerable, weight)
+    lines = constant_lines(fitted, measured_by([features[q["id"]] for q in questions]))
+    print(f"\nFour-signal fit on the whole sample (for {gate.CONSTANTS_FILE.name}):")
+    print("\n".join(lines.values()))
+    print(f"  in-sample: {fit_gate.figures(fitted.abstains(X) | veto, answerable, weight)}")
+    if args.write:
+        fit_gate.write_constants(gate.CONSTANTS_FILE, lines)
 
     for n_folds in args.folds:
         print(f"\n{n_folds}-fold cross-validation grouped by article, held out:")

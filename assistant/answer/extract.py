@@ -11,9 +11,11 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import tomllib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import prompts
@@ -119,7 +121,7 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     """Outermost balanced quotations; nesting is counted for the asymmetric pairs.
 
     Each opening mark's partner is found for all marks at once, one stack per pair (linear
-    time): scanning forward from every unclosed « made a bullet of 30,000 of them take minutes.
+    time): scanning forward from every unclosed « takes minutes on a bullet of 30,000 of them.
     """
     partner: dict[int, int] = {}
     for opening, closing in PAIRS.items():
@@ -265,25 +267,20 @@ _WH = {
 _DATE_WORDS = re.compile(
     r"\d{4}|\b\d{1,2}(er)? [a-zéû]+\b|hier|yesterday|aujourd'hui|today|ce matin|this morning"
 )
-# Retrieval prior of a sentence. With the passages' fused scores: 0.5 per unit of fused score
-# below the top passage, so a close second can win on a better sentence match but a distant one
-# cannot (PIAF dev set, two-fold by briefing: citation precision 0.746 held out against 0.733 for
-# the rank prior). Without scores (hand-made contexts): the rank prior, +0.3 for the top passage,
-# +0.15 for the second, …
-SCORE_WEIGHT = 0.5
-RANK_WEIGHT = 0.3
-TYPE_BONUS = 0.15  # the sentence holds what a "how many / when / who" question asks for
-MIN_SHARE = 0.35  # of the question's IDF mass, else it is not answered ("Quel temps fait-il ?")
-# The quote is the best sentence widened to its neighbours in the bullet (next first) while it
-# stays within MAX_QUOTE_CHARS: the answer to a question is often in the sentence beside the
-# one that repeats its words (answer in quote 0.66 against 0.59 for the sentence alone, dev set).
-MAX_QUOTE_CHARS = 450
-# The bullet's second-best sentence, when the widened quote does not hold it, is quoted too
-# while both stay within MAX_QUOTES_CHARS: a paraphrased question often matches the sentence
-# before the answer's as well as the answer's. Whole dev set without the LLM: answer in quote
-# 0.706 against 0.664, for quotes of 436 characters on average against 364 (widening one quote
-# to 600 characters and 4 sentences instead gave 0.708 for 490; README "Answer quality").
-MAX_QUOTES_CHARS = 700
+# Chosen on the dev set; the file's header says how to measure them. The retrieval prior of a
+# sentence is SCORE_WEIGHT per unit of fused score below the top passage, so a close second can
+# win on a better sentence match but a distant one cannot; without scores (hand-made contexts),
+# RANK_WEIGHT / (rank + 1). The quote is the best sentence widened to its neighbours within
+# MAX_QUOTE_CHARS, since the answer is often in the sentence beside the one that repeats the
+# question's words, and the bullet's second-best sentence is quoted too within MAX_QUOTES_CHARS,
+# since a paraphrased question often matches the sentence before the answer's as well.
+_FITTED = tomllib.loads(Path(__file__).with_name("extract.toml").read_text(encoding="utf-8"))
+SCORE_WEIGHT: float = _FITTED["SCORE_WEIGHT"]
+RANK_WEIGHT: float = _FITTED["RANK_WEIGHT"]
+TYPE_BONUS: float = _FITTED["TYPE_BONUS"]  # the sentence holds what "how many / when / who" asks
+MIN_SHARE: float = _FITTED["MIN_SHARE"]  # of the question's IDF mass, else it is not answered
+MAX_QUOTE_CHARS: int = _FITTED["MAX_QUOTE_CHARS"]
+MAX_QUOTES_CHARS: int = _FITTED["MAX_QUOTES_CHARS"]
 
 
 def _holds(kind: str, sentence: str, question: str) -> bool:

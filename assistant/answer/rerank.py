@@ -3,45 +3,40 @@
 Query likelihood (log P(question | passage), as in UPR, Sachan et al. 2022) needs no
 instruction following, so the embedded 270M *base* model can do it: a passage that contains
 the answer makes the question's own words likely. The hybrid search's fused score is kept
-and the log-likelihood added with a small weight, because either alone is worse: on a
-random sample of 160 PIAF dev questions whose gold bullet was in the top 5, the top passage
-was the gold one for 0.81 (fused score), 0.83 (likelihood alone) and 0.87–0.88 (fused +
-0.1–0.2 × log-likelihood in nats). README "Retrieval quality" has the measure on a larger
-sample, with its command.
+and the log-likelihood added with a small weight (WEIGHT), because either alone puts the gold
+passage first less often than the two together.
 
 `ask` scores the k passages it retrieved (one forward pass each, 5 by default). With the
 embedded model the scores are taken before the abstention gate, with one more pass for the
 question alone (`prior`): the gain max log P(question | passage) − log P(question), per token
-of the question, is one of the gate's signals (assistant/answer/gate.py). With another GGUF, only
-answers are scored, after the gate. The cost is measured beside the rest of an answer in README
-"Answer quality". The combined score replaces the search score in the reranked passages, so the
-order and the scores agree.
+of the question, is one of the gate's signals (assistant/answer/gate.py). With another GGUF,
+only answers are scored, after the gate. The combined score replaces the search score in the
+reranked passages, so the order and the scores agree.
 
 Where scoring is optional, only close calls are scored (`rerank`): when the search's first
-passage leads the second by MARGIN of fused score or more, the order stands. Over a sure lead the
-likelihood overturned right answers about as often as wrong ones, so `search` (and `ask` with
-another GGUF) became about three times cheaper on average for the same recall. `ask` with the
-embedded model has scored every passage for its gate already, so it reorders every question: on
-400 dev questions that quoted a gold answer slightly more often than keeping sure leads.
+passage leads the second by MARGIN of fused score or more, the order stands, since over a sure
+lead the likelihood overturns right answers about as often as wrong ones; most searches lead by
+that much, so `search` (and `ask` with another GGUF) rarely pays for a forward pass. `ask` with
+the embedded model has scored every passage for its gate already, so it reorders every question.
 """
 
 from __future__ import annotations
 
+import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
+from pathlib import Path
 from typing import Protocol
 
 import prompts
 from assistant.answer.gate import LIKELIHOOD_MODEL
 from index.search.hybrid import Hit
 
-WEIGHT = 0.15  # per nat of log-likelihood, on the scale of the fused score (about 0 to 7.5)
-DEPTH = 5  # passages `search --rerank` scores (ask scores its k passages, 5 by default)
-# A first passage that leads the second by this much fused score keeps its place, unscored: the
-# likelihood breaks close calls only. Over a larger lead it changed the order about as often for
-# the better as for the worse, and seven searches in ten lead by that much on the dev set
-# (README "Retrieval quality").
-MARGIN = 0.5
+# Chosen on the dev set with the embedded model; the file's header says how to measure them.
+_FITTED = tomllib.loads(Path(__file__).with_name("rerank.toml").read_text(encoding="utf-8"))
+WEIGHT: float = _FITTED["WEIGHT"]  # per nat of log-likelihood, on the scale of the fused score
+MARGIN: float = _FITTED["MARGIN"]  # a first passage that leads the second by this much stays first
+DEPTH: int = _FITTED["DEPTH"]  # passages `search --rerank` scores (ask scores its k passages)
 
 
 def settled(hits: Sequence[Hit], margin: float = MARGIN) -> bool:
@@ -82,8 +77,7 @@ class LikelihoodReranker:
     def gain(self, question: str, logliks: Sequence[float], language: str) -> float:
         """The gate's likelihood gain: (max log P(question | passage) − log P(question)) per token
         of the question. Per token, because a long question gains more nats from any passage
-        that shares its subject than a short one does from the passage that answers it: held out
-        on the dev sample, per token lifted abstention F1 from 0.46–0.51 to 0.54–0.55 (README)."""
+        that shares its subject than a short one does from the passage that answers it."""
         if not logliks:
             return 0.0
         total = max(logliks) - self.prior(question, language)

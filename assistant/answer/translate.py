@@ -4,15 +4,9 @@ An English question about French briefings shares only its names and numbers wit
 matches words and the default embedder is English-only. The LLM translates the question
 (prompts/translate.LANG.txt, few-shot, so the embedded 270M *base* model does it too) and
 retrieval searches the question and its translation together: the original keeps names and
-numbers exactly, the translation brings the archive's words. The abstention gate, the
-reranker and the choice of the quoted sentence read the translation, since their signals
-were calibrated on questions in the briefings' language.
-
-On 100 answerable PIAF dev questions translated into English by hand (bench/data/, README
-"English questions on French briefings"), the embedded model's translation took the gold
-bullet's recall@5 from 0.69 to 0.83 and recall@1 from 0.35 to 0.48 (the French originals: 0.87 /
-0.74), for about 0.55 s a question on 2 cores. In a scratch run, searching the translation alone
-did worse than both together (recall@5 0.76): the 270M model garbles some names and rare words.
+numbers exactly (the 270M model garbles some), the translation brings the archive's words. The
+abstention gate, the reranker and the choice of the quoted sentence read the translation, since
+their signals were calibrated on questions in the briefings' language.
 """
 
 from __future__ import annotations

@@ -1,10 +1,9 @@
 """Names a question asks about that the archive never mentions.
 
 A question about "Jean Chaintron" cannot be answered by briefings that never name him, however
-well other passages about another Jean score. On the PIAF dev set, a capitalised question word
-found nowhere in the briefings (not even within a typo of an indexed word) marked 16 of the
-160 unanswerable questions and 5 of the 3,675 answerable ones, which name a place their
-briefing never writes ("Cracovie", "Saint-Pétersbourg").
+well other passages about another Jean score. A capitalised question word found nowhere in
+the briefings (not even within a typo of an indexed word) is rare in an answerable question,
+which then names something its briefing never writes ("Cracovie", "Saint-Pétersbourg").
 The abstention gate (assistant/answer/gate.py) uses it beside its fitted signals.
 
 Only words written capitalised inside the question count: its first word and a word after
