@@ -62,11 +62,10 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def install_parts(
-    site: Path, numbers: list[int], *, prefix: str = "fake-model-part", version: str = VERSION
-) -> None:
+def install_parts(site: Path, numbers: list[int]) -> None:
+    """Parts `numbers` of fake-model-part{1..3} at VERSION, each holding its chunk of WHOLE."""
     for n in numbers:
-        write_part(site, f"{prefix}{n}", version, CHUNKS[n - 1], n)
+        write_part(site, f"fake-model-part{n}", VERSION, CHUNKS[n - 1], n)
     importlib.invalidate_caches()
 
 
