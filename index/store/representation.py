@@ -34,8 +34,8 @@ _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 def char_grams(text: str, n: int = 4) -> list[str]:
     """Character n-grams inside words (with word-boundary marks): robust to inflection and typos."""
     grams: list[str] = []
-    for w in _WORD.findall(text.lower()):
-        w = f"#{w}#"
+    for word in _WORD.findall(text.lower()):
+        w = f"#{word}#"
         if len(w) <= n:
             grams.append(w)
         else:  # a list comprehension, not a generator: this is most of indexing a big briefing

@@ -1,7 +1,7 @@
 """FAISS storage of normalised embeddings (inner product = cosine).
 
 Exact search (IndexFlatIP) up to `hnsw_threshold` vectors; HNSW above it, where exact
-search stops being cheap. The threshold comes from bench/speed.py (see README).
+search stops being cheap. The threshold comes from bench/speed.py (docs/speed.md).
 """
 
 from __future__ import annotations
