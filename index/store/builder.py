@@ -14,7 +14,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -42,15 +42,8 @@ class IndexReport:
     warnings: list[dict[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "briefings": self.briefings,
-            "passages": self.passages,
-            "added": self.added,
-            "updated": self.updated,
-            "removed": self.removed,
-            "skipped": self.skipped,
-            "warnings": self.warnings,
-        }
+        """The `index --json` summary: the fields in their order."""
+        return asdict(self)
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[str, str]]]:
