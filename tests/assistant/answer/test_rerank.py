@@ -10,25 +10,9 @@ import pytest
 from assistant.answer.gate import LIKELIHOOD_MODEL
 from assistant.answer.pipeline import AnswerSettings, Assistant
 from assistant.answer.rerank import LikelihoodReranker, reranker_for
-from index.search.hybrid import Hit, Searcher
-from index.store.builder import update_index
-from tests.test_answer import Scripted
-
-
-def hit(number: int, text: str, score: float) -> Hit:
-    return Hit(
-        id=f"b#{number}",
-        file="b.txt",
-        path="b.txt",
-        kind="bullet",
-        number=number,
-        text=text,
-        score=score,
-        briefing_id="b",
-        briefing_date=None,
-        briefing_title=None,
-        row=number,
-    )
+from index.search.hybrid import Searcher
+from tests.helpers.corpus import hit, searcher_of
+from tests.helpers.generators import ScriptedGenerator
 
 
 class WordScorer:
@@ -98,18 +82,17 @@ def test_the_gates_likelihood_gain_is_per_question_token() -> None:
 
 def test_no_reranker_without_a_model_that_can_score() -> None:
     assert reranker_for(None) is None
-    assert reranker_for(Scripted("x")) is None  # e.g. a server behind --llm-url
+    assert reranker_for(ScriptedGenerator("x")) is None  # e.g. a server behind --llm-url
 
 
 @pytest.fixture
 def searcher(tmp_path: Path, corpus: Path, embedder) -> Searcher:  # type: ignore[no-untyped-def]
-    update_index(tmp_path / "ix", [corpus], embedder)
-    return Searcher(tmp_path / "ix", embedder)
+    return searcher_of(tmp_path / "ix", [corpus], embedder)
 
 
-class ScoringScripted(Scripted, WordScorer):
+class ScoringScripted(ScriptedGenerator, WordScorer):
     def __init__(self, text: str) -> None:
-        Scripted.__init__(self, text, follows_instructions=False)
+        ScriptedGenerator.__init__(self, text, follows_instructions=False)
         WordScorer.__init__(self)
 
 

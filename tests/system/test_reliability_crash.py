@@ -1,6 +1,6 @@
 """Crash safety beyond one kill: runs killed at random moments while files change, file by file.
 
-tests/test_index.py kills one run as it starts writing and checks the old index is live.
+tests/index/store/test_builder.py kills one run as it starts writing and checks the old index is live.
 Here files are edited, deleted and added before each run, three runs in a row are killed
 (with the previous kills' leftovers still on disk), and every file must hold its old or its
 new content, never a mix, with search working after each kill. The long version, 20 kills,

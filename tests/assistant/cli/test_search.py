@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
+from tests.helpers.cli import run
 
 
 def test_index_search_stats_end_to_end(tmp_path: Path, corpus: Path) -> None:
@@ -134,7 +126,7 @@ def test_ask_labels_speak_the_answers_language(capsys: pytest.CaptureFixture[str
     """An analyst asking in French reads French around the answer, as on the chat page."""
     from assistant.answer.pipeline import Answer
     from assistant.cli.ask import _print_answer
-    from tests.test_rerank import hit
+    from tests.helpers.corpus import hit
 
     def answer(language: str, abstained: bool, text: str) -> Answer:
         citation = {"marker": 1, "file": "b.txt", "briefing_date": None, "kind": "bullet", "number": 2}

@@ -15,6 +15,7 @@ import pytest
 from index.search.hybrid import Searcher
 from index.store import generations
 from index.store.builder import update_index
+from tests.helpers import ROOT
 
 
 def test_round_trip_keeps_passages_sources_and_manifest(tmp_path: Path, corpus: Path, embedder) -> None:
@@ -112,7 +113,7 @@ def test_killed_indexing_run_leaves_previous_index_usable(tmp_path: Path, corpus
     big.mkdir()
     for i in range(40):
         (big / f"b{i}.txt").write_text(f"• Paragraphe numéro {i} sur le gaz et l'énergie en Europe.\n" * 30)
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant", "index", "--index", str(ix), "--json", str(corpus), str(big)],
         env=env,

@@ -10,7 +10,7 @@ from index.search.hybrid import Searcher
 
 @pytest.fixture(scope="module")
 def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:
-    from tests.conftest import ENERGY, KAZAKHSTAN, indexed
+    from tests.helpers.corpus import ENERGY, KAZAKHSTAN, indexed
 
     briefings = {"briefing-2022-09-15.txt": KAZAKHSTAN, "energy-2022-11-23.md": ENERGY}
     return indexed(tmp_path_factory.mktemp("abstain"), embedder, briefings)

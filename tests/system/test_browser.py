@@ -16,11 +16,11 @@ import pytest
 
 from assistant.chat.service import ChatService
 from assistant.settings import Settings
-from tests.chat_helpers import start
-from tests.conftest import KAZAKHSTAN
+from tests.helpers.chat import start
+from tests.helpers.corpus import KAZAKHSTAN
 
 CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(os.environ.get("BRIEFING_TEST_ARTIFACTS", Path(__file__).parent / "artifacts"))
+ARTIFACTS = Path(os.environ.get("BRIEFING_TEST_ARTIFACTS", Path(__file__).parents[1] / "artifacts"))
 
 HOSTILE = """\
   • Le port de Mersin a reçu <script>window.__pwned = 1</script> un navire de 400 mètres<img src=x onerror="window.__pwned = 2">1.

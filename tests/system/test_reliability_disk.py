@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli.main import main
 from index.search.hybrid import Searcher
 from index.store import database, generations, vectors
 from index.store.builder import update_index
+from tests.helpers.cli import assert_one_line_error, run_cli
 
 Snapshot = tuple[str, list[tuple[str, str, int, str]]]
 
@@ -55,21 +55,6 @@ def change(corpus: Path) -> None:
     (corpus / "late.txt").write_text(
         "• Le port de Gdansk a rouvert aux méthaniers le 3 mars.\n", encoding="utf-8"
     )
-
-
-def run_cli(capfd: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
-    """`briefing-assistant ARGV` in this process; returns the exit code and everything on stderr."""
-    capfd.readouterr()
-    code = main(list(argv))
-    return code, capfd.readouterr().err
-
-
-def assert_one_line_error(code: int, err: str, *phrases: str) -> None:
-    assert code == 2, err
-    assert "Traceback" not in err
-    assert err.count("\n") == 1 and err.startswith("briefing-assistant: "), err
-    for phrase in phrases:
-        assert phrase in err, err
 
 
 def assert_intact(ix: Path, before: Snapshot, embedder) -> None:  # type: ignore[no-untyped-def]

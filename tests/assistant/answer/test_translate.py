@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from assistant.answer.pipeline import AnswerSettings, Assistant
 from assistant.answer.translate import dropped_names, target_language, translate
 from assistant.models.llm import GenerationError
 from index.search.hybrid import Searcher
-from tests.conftest import KAZAKHSTAN, indexed
+from tests.helpers.corpus import KAZAKHSTAN, indexed
+from tests.helpers.generators import ScriptedGenerator
 
 HARVEST = """\
 • Le ministre de l'Agriculture a annoncé une récolte de blé de 35 millions de tonnes, en baisse de 4 % sur un an1.
@@ -24,21 +23,15 @@ QUESTION = "Who denied the rumour that Kazakhstan would leave the CSTO?"
 FRENCH = "Qui a démenti la rumeur selon laquelle le Kazakhstan quitterait l'OTSC ?"
 
 
-class Translator:
+def translator(translation: str = FRENCH) -> ScriptedGenerator:
     """A base model that translates what it is asked to, and says nothing useful otherwise."""
-
-    name = "translator"
-    follows_instructions = False
-
-    def __init__(self, translation: str = FRENCH) -> None:
-        self.translation = translation
-        self.prompts: list[str] = []
-
-    def stream(
-        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
-    ) -> Iterator[str]:
-        self.prompts.append(user)
-        yield f" {self.translation}\nEnglish: next" if user.rstrip().endswith("French:") else "blah"
+    return ScriptedGenerator(
+        reply=lambda _system, user: (
+            f" {translation}\nEnglish: next" if user.rstrip().endswith("French:") else "blah"
+        ),
+        name="translator",
+        follows_instructions=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -56,31 +49,28 @@ def test_target_is_the_archive_language_only_when_the_question_is_not_in_it() ->
 
 
 def test_translation_is_the_first_line_without_labels_or_quotes() -> None:
-    assert translate(QUESTION, "fr", Translator(f"French: « {FRENCH} »")) == FRENCH
+    assert translate(QUESTION, "fr", translator(f"French: « {FRENCH} »")) == FRENCH
 
 
 def test_a_french_question_is_translated_into_english_for_an_english_archive() -> None:
-    class English(Translator):
-        def stream(self, system: str, user: str, **kwargs: object) -> Iterator[str]:
-            self.prompts.append(user)
-            yield " Who denied the rumour?" if user.rstrip().endswith("Anglais :") else "blah"
-
-    gen = English()
+    gen = ScriptedGenerator(
+        reply=lambda _system, user: (
+            " Who denied the rumour?" if user.rstrip().endswith("Anglais :") else "blah"
+        ),
+        follows_instructions=False,
+    )
     assert translate("Qui a démenti la rumeur ?", "en", gen) == "Who denied the rumour?"
     assert "Français : Qui a démenti la rumeur ?" in gen.prompts[0]
 
 
 @pytest.mark.parametrize("reply", ["", "  ", QUESTION, "Qui " * 200])
 def test_an_unusable_translation_is_refused(reply: str) -> None:
-    assert translate(QUESTION, "fr", Translator(reply)) is None
+    assert translate(QUESTION, "fr", translator(reply)) is None
 
 
 def test_a_failing_model_gives_no_translation() -> None:
-    class Broken(Translator):
-        def stream(self, system: str, user: str, **kwargs: object) -> Iterator[str]:
-            raise GenerationError("server went away")
-
-    assert translate(QUESTION, "fr", Broken()) is None
+    broken = ScriptedGenerator(error=GenerationError("server went away"), follows_instructions=False)
+    assert translate(QUESTION, "fr", broken) is None
 
 
 def test_names_and_numbers_the_translation_lost_are_the_ones_the_archive_mentions() -> None:
@@ -92,21 +82,23 @@ def test_names_and_numbers_the_translation_lost_are_the_ones_the_archive_mention
     )
     # "Where" is capitalised by grammar, "Moscow" is translated, "Smith" no briefing mentions.
     assert lost == ["Tokayev", "1970"]
-    assert dropped_names("Where was Tokayev trained?", "Où Tokayev a-t-il été formé ?", lambda w: True) == []
+    assert (
+        dropped_names("Where was Tokayev trained?", "Où Tokayev a-t-il été formé ?", lambda _word: True) == []
+    )
 
 
 def test_a_name_the_translation_dropped_is_carried_over(french: Searcher) -> None:
     """The 270M model turns "Where was Tokayev trained?" into "Où a-t-il été entraîné ?": the
     gate and the reranker read the translation, so the name goes back beside it."""
     a = Assistant(
-        french, Translator("Qu'a-t-il proposé de partager avec la Russie ?"), AnswerSettings(k=4)
+        french, translator("Qu'a-t-il proposé de partager avec la Russie ?"), AnswerSettings(k=4)
     ).ask("What did Li Zhanshu propose to share with Russia?")
     assert a.translated_question == "Qu'a-t-il proposé de partager avec la Russie ? (Zhanshu)"
     assert not a.abstained and a.citations[0]["number"] == 4 and "Li Zhanshu" in a.text
 
 
 def test_english_question_on_french_briefings_is_answered_through_its_translation(french: Searcher) -> None:
-    gen = Translator()
+    gen = translator()
     a = Assistant(french, gen, AnswerSettings(k=4)).ask(QUESTION)
     assert a.translated_question == FRENCH and "translate_ms" in a.timings
     assert QUESTION in gen.prompts[0] and gen.prompts[0].rstrip().endswith("French:")
@@ -119,12 +111,12 @@ def test_english_question_on_french_briefings_is_answered_through_its_translatio
 
 def test_without_translation_the_english_question_is_refused(french: Searcher) -> None:
     """The English words match too little of the French bullet for the gate to let it answer."""
-    plain = Assistant(french, Translator(), AnswerSettings(k=4, translate=False)).ask(QUESTION)
+    plain = Assistant(french, translator(), AnswerSettings(k=4, translate=False)).ask(QUESTION)
     assert plain.translated_question is None and plain.abstained
 
 
 def test_a_question_in_the_briefings_language_is_not_translated(french: Searcher) -> None:
-    gen = Translator()
+    gen = translator()
     a = Assistant(french, gen, AnswerSettings(k=4)).ask("Qui a démenti la rumeur sur l'OTSC ?")
     assert a.translated_question is None and not any(p.rstrip().endswith("French:") for p in gen.prompts)
     assert a.citations[0]["number"] == 2
@@ -138,7 +130,7 @@ def test_no_model_no_translation(french: Searcher) -> None:
 def test_the_chat_page_shows_what_was_searched(french: Searcher) -> None:
     from assistant.chat import render
 
-    a = Assistant(french, Translator("Qui a démenti <b>la rumeur</b> ?"), AnswerSettings(k=4)).ask(QUESTION)
+    a = Assistant(french, translator("Qui a démenti <b>la rumeur</b> ?"), AnswerSettings(k=4)).ask(QUESTION)
     html = render.answer_html(a, 0)
     assert "Also searched as: Qui a démenti &lt;b&gt;la rumeur&lt;/b&gt; ?" in html
 
@@ -175,7 +167,7 @@ def test_the_questions_words_say_its_language_else_the_archives(
 
 
 def test_a_bare_name_is_neither_translated_nor_answered_in_english(french: Searcher) -> None:
-    gen = Translator()
+    gen = translator()
     a = Assistant(french, gen, AnswerSettings(k=4)).ask("Aydos Sarym")
     assert a.translated_question is None and not any(p.rstrip().endswith("French:") for p in gen.prompts)
     assert a.language == "fr" and a.text.startswith("Selon le briefing") and a.citations[0]["number"] == 2
@@ -189,8 +181,8 @@ def test_search_on_the_command_line_translates_as_ask_does(
     from assistant.cli import search as search_cli
     from assistant.cli.main import main
 
-    gen = Translator()
-    monkeypatch.setattr(search_cli, "load_generator", lambda s: gen)
+    gen = translator()
+    monkeypatch.setattr(search_cli, "load_generator", lambda _settings: gen)
     base = ["search", "--index", str(french.index_dir), "--no-rerank", "-k", "1", "--json"]
     assert main([*base, QUESTION]) == 0
     found = json.loads(capsys.readouterr().out)

@@ -17,8 +17,9 @@ from assistant.chat.auth import AuthError, credentials, read_auth_file
 from assistant.chat.service import NO_LLM, AskOptions, ChatService
 from assistant.chat.uploads import safe_name, store_uploads
 from assistant.settings import Settings
-from tests.chat_helpers import SlowScripted, start
-from tests.conftest import ENERGY, KAZAKHSTAN
+from tests.helpers.chat import start
+from tests.helpers.corpus import ENERGY, KAZAKHSTAN
+from tests.helpers.generators import ScriptedGenerator
 
 QUOTE = "« Une rumeur suggérant que le Kazakhstan s’apprêtait à quitter l’OTSC a été démentie ce matin par Aydos Sarym » [1]."
 
@@ -112,7 +113,7 @@ def test_quotes_are_highlighted_in_the_passage() -> None:
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> ChatService:
     root = tmp_path_factory.mktemp("chat")
-    gen = SlowScripted(QUOTE, seconds=0.4)
+    gen = ScriptedGenerator(QUOTE, name="slow-scripted", word_seconds=0.04)
     settings = Settings(index_dir=root / "ix", llm="slow-scripted")
     service = ChatService(settings, embedder=embedder, generators={"slow-scripted": gen})
     (root / "briefing-2022-09-15.txt").write_text(KAZAKHSTAN, encoding="utf-8")

@@ -8,12 +8,12 @@ import pytest
 
 from index.search.hybrid import Filters, FusionWeights, Searcher
 from index.store.builder import update_index
+from tests.helpers.corpus import indexed, searcher_of
 
 
 @pytest.fixture
 def searcher(tmp_path: Path, corpus: Path, embedder) -> Searcher:
-    update_index(tmp_path / "ix", [corpus], embedder)
-    return Searcher(tmp_path / "ix", embedder)
+    return searcher_of(tmp_path / "ix", [corpus], embedder)
 
 
 @pytest.mark.parametrize(
@@ -98,7 +98,6 @@ def test_interrogatives_are_not_what_a_question_is_about(tmp_path: Path, embedde
     them must not outrank the one about the question's subject, and the answering bullet covers
     the whole question (the abstention gate reads that coverage)."""
     from index.store.lexical import tokenize_query
-    from tests.conftest import indexed
 
     assert tokenize_query("Quand et comment le traité a-t-il été signé ?", ["fr"]) == ["trait", "sign"]
     # With English briefings beside the French, "comment" may be the English noun: kept.
