@@ -1,4 +1,4 @@
-"""The command line as users and scripts call it (JSON shapes are a contract)."""
+"""`index`, `search` and `stats` on the command line, as users and scripts call them (JSON shapes are a contract)."""
 
 from __future__ import annotations
 

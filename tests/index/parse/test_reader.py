@@ -1,4 +1,4 @@
-"""Parsing briefings: layouts, metadata, markers, sources and offsets."""
+"""Parsing briefings: layouts, markers, sources, offsets and robustness (HTML, dates and language have their own files)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import time
 import pytest
 
 from index.parse.markers import normalise_space
-from index.parse.reader import parse_text
-from index.records import Briefing, Passage, SkippedFile
+from index.records import SkippedFile
+from tests.helpers.parsing import assert_offsets_cover, citations, footnote, parse
 
 # A faithful copy of the tricky parts of the sample briefing (briefing-2022-09-15.txt): the
 # indented `•` bullets, footnote numbers glued to a word (`Kazakhstan1.`, `Sud2.`) and to a closing
@@ -42,31 +42,6 @@ SAMPLE = (
     "Western sanctions », South China Morning Post, 12 septembre 2022.\n"
 )
 SAMPLE_PATH = "briefings/briefing-2022-09-15.txt"
-
-
-def parse(text: str, path: str = "note.txt") -> Briefing:
-    return parse_text(text, path)
-
-
-def citations(b: Briefing) -> list[list[int]]:
-    return [p.footnotes for p in b.bullets]
-
-
-def footnote(b: Briefing, number: int) -> Passage:
-    return next(p for p in b.footnotes if p.number == number)
-
-
-def assert_offsets_cover(text: str, b: Briefing) -> None:
-    """Each passage's slice of the file holds its clean text's words, in order."""
-    for p in b.passages:
-        assert 0 <= p.start <= p.end <= len(text)
-        window = normalise_space(text[p.start : p.end])
-        pos = 0
-        for word in p.text.split():
-            word = word.strip(".,;:!?")
-            found = window.find(word, pos)
-            assert found >= 0, (p.kind, p.number, word, window)
-            pos = found + len(word)
 
 
 # -- the sample layout ---------------------------------------------------------------------
@@ -271,30 +246,6 @@ def test_continuation_lines_belong_to_their_bullet() -> None:
     assert [p.text for p in b.bullets] == ["First point starts here and goes on.", "Second point."]
 
 
-# -- metadata ------------------------------------------------------------------------------
-
-
-def test_front_matter_title_and_date() -> None:
-    b = parse("---\ntitle: Point Asie\ndate: 2023-04-05\n---\n- Un point.\n", "briefing-2020-01-01.txt")
-    assert (b.title, b.date) == ("Point Asie", "2023-04-05")
-
-
-def test_date_line_beats_file_name() -> None:
-    b = parse(
-        "Note de situation\nLe 12 mars 2023\n\n- Un point sur la situation.\n", "briefing-2020-01-01.txt"
-    )
-    assert (b.title, b.date) == ("Note de situation", "2023-03-12")
-
-
-def test_no_date_anywhere_gives_none() -> None:
-    assert parse("- A point about the economy.\n", "notes.txt").date is None
-
-
-def test_language_is_per_briefing() -> None:
-    assert parse("- The government said that the talks were over.\n").language == "en"
-    assert parse("- Le gouvernement a dit que les discussions sont terminées.\n").language == "fr"
-
-
 def test_id_depends_on_content_not_path() -> None:
     a = parse(SAMPLE, "a/one.txt")
     assert a.id == parse(SAMPLE, "b/two.txt").id
@@ -304,62 +255,6 @@ def test_id_depends_on_content_not_path() -> None:
 def test_nothing_to_index_is_skipped() -> None:
     with pytest.raises(SkippedFile):
         parse("\n\n   \n")
-
-
-# -- HTML ----------------------------------------------------------------------------------
-
-HTML = """<!DOCTYPE html>
-<html><head><title>Point du jour</title><meta name="date" content="2023-05-06"></head>
-<body>
-<ul>
-  <li>Le ministre a démissionné<sup>1</sup> hier.</li>
-  <li><p>Les prix du pétrole &amp; du gaz montent<sup>2</sup>.</p></li>
-  <li>Un point sans source.</li>
-</ul>
-<h2>Sources</h2>
-<ol>
-  <li>« Démission », Le Monde, 5 mai 2023</li>
-  <li>https://www.reuters.com/x</li>
-</ol>
-</body></html>
-"""
-
-
-def test_html_list_items_sup_markers_and_sources() -> None:
-    b = parse(HTML, "brief.html")
-    assert (b.title, b.date, b.language) == ("Point du jour", "2023-05-06", "fr")
-    assert [p.text for p in b.bullets] == [
-        "Le ministre a démissionné hier.",
-        "Les prix du pétrole & du gaz montent.",
-        "Un point sans source.",
-    ]
-    assert citations(b) == [[1], [2], []]
-    s1 = footnote(b, 1).source
-    assert s1 is not None and (s1.title, s1.outlet) == ("Démission", "Le Monde")
-    assert footnote(b, 2).source is not None and footnote(b, 2).source.outlet == "reuters.com"
-
-
-def test_html_offsets_point_at_the_element() -> None:
-    b = parse(HTML, "brief.html")
-    assert_offsets_cover(HTML.replace("&amp;", "&"), b)  # same words; &amp; decodes to &
-    first = HTML[b.bullets[0].start : b.bullets[0].end]
-    assert "Le ministre a démissionné<sup>1</sup> hier." in first
-    second = HTML[b.bullets[1].start : b.bullets[1].end]
-    assert "montent<sup>2</sup>." in second
-
-
-def test_html_paragraphs_are_separate_passages() -> None:
-    html = (
-        "<html><body><p>Premier paragraphe de la note.</p><p>Second paragraphe de la note.</p></body></html>"
-    )
-    b = parse(html, "x.html")
-    assert [p.text for p in b.bullets] == ["Premier paragraphe de la note.", "Second paragraphe de la note."]
-
-
-def test_html_offsets_survive_nul_bytes() -> None:
-    html = "<html><body>\x00\x00<ul><li>Alpha point here</li></ul></body></html>"
-    b = parse(html, "x.html")
-    assert "Alpha point here" in html[b.bullets[0].start : b.bullets[0].end]
 
 
 # -- robustness ----------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The index directory: round trip, incremental updates, dedup, crash safety, locking."""
+"""The index directory: round trip, incremental updates, dedup, crash safety."""
 
 from __future__ import annotations
 
@@ -93,16 +93,6 @@ def test_other_embedder_gives_a_clear_error(tmp_path: Path, corpus: Path, embedd
             update_index(ix, [corpus], embedder)
     finally:
         embedder.name = embedder_name
-
-
-def test_second_writer_is_refused(tmp_path: Path) -> None:
-    ix = tmp_path / "ix"
-    with (
-        generations.writer_lock(ix),
-        pytest.raises(generations.IndexLocked, match="being written"),
-        generations.writer_lock(ix),
-    ):
-        pass
 
 
 def test_killed_indexing_run_leaves_previous_index_usable(tmp_path: Path, corpus: Path, embedder) -> None:
