@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from index.parse.markers import normalise_space
 from index.parse.reader import parse_text
-from index.records import Briefing, Passage
+from index.records import Briefing, Passage, SkippedFile
 
 
 def parse(text: str, path: str = "note.txt") -> Briefing:
@@ -30,3 +32,11 @@ def assert_offsets_cover(text: str, b: Briefing) -> None:
             found = window.find(word, pos)
             assert found >= 0, (p.kind, p.number, word, window)
             pos = found + len(word)
+
+
+def parsed_or_skipped(parse: Callable[[], Briefing]) -> Briefing | SkippedFile:
+    """What `parse()` returns, or the SkippedFile it raised (to check its reason outside `except`)."""
+    try:
+        return parse()
+    except SkippedFile as exc:
+        return exc

@@ -76,7 +76,7 @@ def indexed(tmp_path: Path, corpus: Path, embedder) -> tuple[Path, Snapshot]:  #
 
 
 def _fail_new_workdir(monkeypatch: pytest.MonkeyPatch, exc: OSError) -> None:
-    def boom(index_dir: Path) -> Path:
+    def boom(_index_dir: Path) -> Path:
         raise exc
 
     monkeypatch.setattr(generations, "new_workdir", boom)
@@ -85,7 +85,7 @@ def _fail_new_workdir(monkeypatch: pytest.MonkeyPatch, exc: OSError) -> None:
 def _fail_vectors(monkeypatch: pytest.MonkeyPatch, exc: OSError) -> None:
     """Half-way: SQLite is written in the work folder, the vectors are not."""
 
-    def boom(index: object, path: Path) -> None:
+    def boom(_index: object, path: Path) -> None:
         path.write_bytes(b"partial")
         raise exc
 
@@ -193,7 +193,8 @@ def fill(folder: Path, slack: int) -> Path:
             while True:
                 fh.write(block)
         except OSError as exc:
-            assert exc.errno == errno.ENOSPC
+            full = exc
+        assert full.errno == errno.ENOSPC
         size = fh.tell()
         try:
             while True:
@@ -237,7 +238,7 @@ def test_read_only_index_directory_is_one_line_and_still_searchable(
     _mount("--bind", str(ix), str(ix))
     try:
         _mount("-o", "remount,bind,ro", str(ix))
-        with pytest.raises(OSError) as denied:
+        with pytest.raises(OSError, match=os.strerror(errno.EROFS)) as denied:
             (ix / "probe").write_text("x")
         assert denied.value.errno == errno.EROFS
         change(corpus)

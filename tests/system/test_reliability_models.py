@@ -90,8 +90,9 @@ def test_a_pulled_model_whose_bytes_changed_names_its_pull(
     assert_one_line_error(code, err, "damaged", "sha256", "briefing-assistant models pull tiny")
 
 
+@pytest.mark.usefixtures("cache")
 def test_a_wrong_sha256_in_models_txt_names_the_line_and_the_fix(
-    ix: Path, cache: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    ix: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     real = REGISTRY_FILE.read_text(encoding="utf-8")
     wrong = "0" * 64
@@ -111,8 +112,9 @@ def test_a_wrong_sha256_in_models_txt_names_the_line_and_the_fix(
     )
 
 
+@pytest.mark.usefixtures("cache")
 def test_missing_llm_package_names_pip_install(
-    ix: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    ix: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setitem(sys.modules, default_model("llm").module or "", None)  # import fails
     code, err = run_cli(capfd, "ask", "--index", str(ix), QUESTION)

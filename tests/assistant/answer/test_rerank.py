@@ -117,7 +117,7 @@ class Calibrated(ScoringScripted):
         self.name = LIKELIHOOD_MODEL
         self.lift = lift  # log-likelihood gained by reading any passage
 
-    def continuation_logprob(self, prefix: str, continuation: str) -> float:
+    def continuation_logprob(self, prefix: str, _continuation: str) -> float:
         self.prefixes.append(prefix)
         return -40.0 + (self.lift if prefix.startswith("Texte") else 0.0)
 

@@ -114,7 +114,7 @@ def test_with_auth_the_page_and_its_api_need_the_password(service: ChatService) 
     demo, url = start(service, auth=[("ana", "s3cret")])
     try:
         assert httpx.post(f"{url}gradio_api/call/search", json={"data": ["UBS", 3]}).status_code in (401, 403)
-        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own types
+        with pytest.raises(Exception, match="Could not login"):  # gradio_client's own types
             Client(url, verbose=False, auth=("ana", "wrong"))
         hits = Client(url, verbose=False, auth=("ana", "s3cret")).predict(
             "Credit Suisse", 3, api_name="/search"

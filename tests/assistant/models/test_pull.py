@@ -22,11 +22,10 @@ from tests.helpers.models import (
     write_registry,
 )
 
-# ----------------------------------------------------------------------------- pull
 
-
+@pytest.mark.usefixtures("registry")
 def test_pull_downloads_verifies_and_list_shows_it_installed(
-    cache: Path, registry: Path, hub: HubServer, capsys: pytest.CaptureFixture[str]
+    cache: Path, hub: HubServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert listed(capsys)["tiny"]["status"] == "missing"
     assert cli("models", "pull", "tiny") == 0
@@ -43,8 +42,9 @@ def test_pull_downloads_verifies_and_list_shows_it_installed(
     assert hub.requests == []
 
 
+@pytest.mark.usefixtures("registry", "hub")
 def test_pull_refuses_a_sha256_mismatch_and_leaves_no_file(
-    cache: Path, registry: Path, hub: HubServer, capsys: pytest.CaptureFixture[str]
+    cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli("models", "pull", "badsha") == 2
     err = capsys.readouterr().err
@@ -56,8 +56,9 @@ def test_pull_refuses_a_sha256_mismatch_and_leaves_no_file(
     assert listed(capsys)["badsha"]["status"] == "missing"
 
 
+@pytest.mark.usefixtures("registry")
 def test_pull_without_a_known_digest_needs_sha256_or_trust(
-    cache: Path, registry: Path, hub: HubServer, capsys: pytest.CaptureFixture[str]
+    cache: Path, hub: HubServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli("models", "pull", "nosha") == 2
     assert "--trust-unverified" in capsys.readouterr().err
@@ -71,8 +72,9 @@ def test_pull_without_a_known_digest_needs_sha256_or_trust(
     assert listed(capsys)["nosha"]["verified"] is True
 
 
+@pytest.mark.usefixtures("cache", "registry", "hub")
 def test_pull_trust_unverified_installs_and_later_corruption_is_caught(
-    cache: Path, registry: Path, hub: HubServer, capsys: pytest.CaptureFixture[str]
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert cli("models", "pull", "nosha", "--trust-unverified") == 0
     assert "NOT verified" in capsys.readouterr().out
@@ -83,8 +85,9 @@ def test_pull_trust_unverified_installs_and_later_corruption_is_caught(
     assert listed(capsys)["nosha"]["status"] == "corrupt"
 
 
+@pytest.mark.usefixtures("registry", "hub")
 def test_pull_of_a_sentence_transformers_repo_fetches_the_model_folder(
-    cache: Path, registry: Path, hub: HubServer, capsys: pytest.CaptureFixture[str]
+    cache: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert cli("models", "pull", "tiny-st", "--trust-unverified") == 0
     folder = cache / "hf" / "acme" / "tiny-st"
@@ -100,14 +103,16 @@ def test_pull_of_a_sentence_transformers_repo_fetches_the_model_folder(
     assert listed(capsys)["tiny-st"]["status"] == "corrupt"
 
 
-def test_pull_unknown_model_is_one_line_error(cache: Path, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.usefixtures("cache")
+def test_pull_unknown_model_is_one_line_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli("models", "pull", "gpt-17") == 2
     err = capsys.readouterr().err
     assert err.startswith("briefing-assistant: unknown model 'gpt-17'") and err.count("\n") == 1
     assert "gemma-3-270m-q4_k_m" in err
 
 
-def test_pull_in_offline_mode_says_how_to_allow_it(cache: Path, registry: Path) -> None:
+@pytest.mark.usefixtures("cache", "registry")
+def test_pull_in_offline_mode_says_how_to_allow_it() -> None:
     import huggingface_hub.constants
 
     if not huggingface_hub.constants.is_offline_mode():
