@@ -77,7 +77,7 @@ def test_names_are_not_checked_in_a_language_the_archive_is_not_written_in(searc
 
 
 def test_with_the_likelihood_gain_the_embedded_models_weights_decide() -> None:
-    from assistant.answer.pipeline import gate
+    from assistant.answer import gate
 
     e = Evidence(0.5, 0.2, 0.4, gain=10.0)
     assert e.score == pytest.approx(
