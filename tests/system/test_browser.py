@@ -19,6 +19,8 @@ from assistant.settings import Settings
 from tests.helpers.chat import start
 from tests.helpers.corpus import KAZAKHSTAN
 
+pytestmark = pytest.mark.slow  # a real browser on the real stack
+
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(os.environ.get("BRIEFING_TEST_ARTIFACTS", Path(__file__).parents[1] / "artifacts"))
 

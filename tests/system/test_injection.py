@@ -224,6 +224,7 @@ def gemma_vocab() -> Any:
     return Llama(model_path=str(resolve_llm(None)), vocab_only=True, verbose=False)
 
 
+@pytest.mark.slow  # the real GGUF's vocabulary
 def test_no_hostile_text_reaches_the_model_as_a_control_token(
     folders: tuple[Path, Path],
     gemma_vocab: Any,

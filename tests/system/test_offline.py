@@ -25,6 +25,8 @@ import pytest
 from tests.helpers import ROOT
 from tests.helpers.corpus import write_briefings
 
+pytestmark = pytest.mark.slow  # subprocesses in a network namespace, the GGUF, the chat page
+
 QUESTION = "Qui a démenti la rumeur sur l'OTSC ?"
 LOCAL_HOSTS = {None, "", "localhost", "127.0.0.1", "::1"}
 

@@ -14,10 +14,14 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from bench import crash_index as crash
 from index.search.hybrid import Searcher
 from index.store import generations
 from index.store.builder import update_index
+
+pytestmark = pytest.mark.slow  # indexing runs killed at random moments
 
 
 def test_killed_runs_leave_each_file_old_or_new_and_a_normal_run_completes(

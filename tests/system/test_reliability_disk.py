@@ -21,6 +21,8 @@ from index.store import database, generations, vectors
 from index.store.builder import update_index
 from tests.helpers.cli import assert_one_line_error, run_cli
 
+pytestmark = pytest.mark.slow  # full and read-only disks, each indexing the corpus again
+
 Snapshot = tuple[str, list[tuple[str, str, int, str]]]
 
 

@@ -25,6 +25,8 @@ from index.search.hybrid import Searcher
 from index.store.builder import update_index
 from tests.helpers.parsing import parsed_or_skipped
 
+pytestmark = pytest.mark.slow  # 20 MB briefings, 10,000 footnotes, deep HTML
+
 
 class HashEmbedder:
     """Deterministic 16-dim vectors from a text's hash: the index pipeline without a model."""

@@ -124,6 +124,7 @@ def test_follow_up_is_rewritten_by_a_capable_model(searcher: Searcher) -> None:
     assert a.standalone_question == "Qui a démenti la rumeur sur le Kazakhstan et l'OTSC ?"
 
 
+@pytest.mark.slow  # the real GGUF
 def test_real_answer_from_the_embedded_gguf(searcher: Searcher) -> None:
     from assistant.models.llm import LlamaCppGenerator
     from assistant.models.resolve import resolve_llm

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,7 @@ from assistant.answer.gate import LIKELIHOOD_MODEL
 from assistant.answer.pipeline import AnswerSettings, Assistant
 from assistant.answer.rerank import LikelihoodReranker, reranker_for
 from index.search.hybrid import Searcher
-from tests.helpers.corpus import hit, searcher_of
+from tests.helpers.corpus import hit, indexed
 from tests.helpers.generators import ScriptedGenerator
 
 
@@ -85,9 +84,9 @@ def test_no_reranker_without_a_model_that_can_score() -> None:
     assert reranker_for(ScriptedGenerator("x")) is None  # e.g. a server behind --llm-url
 
 
-@pytest.fixture
-def searcher(tmp_path: Path, corpus: Path, embedder) -> Searcher:  # type: ignore[no-untyped-def]
-    return searcher_of(tmp_path / "ix", [corpus], embedder)
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:  # type: ignore[no-untyped-def]
+    return indexed(tmp_path_factory.mktemp("rerank"), embedder)
 
 
 class ScoringScripted(ScriptedGenerator, WordScorer):
@@ -147,6 +146,7 @@ def gemma():  # type: ignore[no-untyped-def]
     return LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
 
 
+@pytest.mark.slow  # the real GGUF
 def test_real_model_finds_the_question_likelier_after_its_answer(gemma) -> None:  # type: ignore[no-untyped-def]
     question = "Qui a démenti la rumeur selon laquelle le Kazakhstan allait quitter l'OTSC ?"
     right = (

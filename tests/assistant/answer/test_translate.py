@@ -135,6 +135,7 @@ def test_the_chat_page_shows_what_was_searched(french: Searcher) -> None:
     assert "Also searched as: Qui a démenti &lt;b&gt;la rumeur&lt;/b&gt; ?" in html
 
 
+@pytest.mark.slow  # the real GGUF
 def test_the_embedded_gguf_translates_and_the_answer_is_cited(french: Searcher) -> None:
     """End to end with the real 270M base model: its translation brings the French bullet."""
     from assistant.models.llm import LlamaCppGenerator

@@ -44,6 +44,7 @@ def test_gradio_client_gets_a_cited_answer_with_highlighted_quote(app: str) -> N
     assert "Mk.RU" in sources  # the bullet's footnote source is listed
 
 
+@pytest.mark.slow  # a flood: eight questions queued behind a slow model
 def test_eight_questions_at_once_all_complete_one_generation_at_a_time(
     app: str, service: ChatService
 ) -> None:

@@ -10,6 +10,7 @@ import pytest
 from tests.helpers.cli import run
 
 
+@pytest.mark.slow  # a `python -m assistant` subprocess
 def test_ask_json_and_jsonl_with_history(tmp_path: Path, corpus: Path) -> None:
     ix = str(tmp_path / "ix")
     assert run("index", "--index", ix, "--json", str(corpus)).returncode == 0

@@ -31,6 +31,7 @@ def test_list_json_shows_packaged_defaults_installed_and_the_cache(
     assert "qwen2.5-1.5b-instruct-q4_k_m" in text
 
 
+@pytest.mark.slow  # a `python -m assistant` subprocess
 def test_models_list_shows_the_packaged_defaults() -> None:
     out = run("models", "list", "--json")
     assert out.returncode == 0, out.stderr

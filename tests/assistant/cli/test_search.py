@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.helpers.cli import run
 
 
+@pytest.mark.slow  # a `python -m assistant` subprocess
 def test_index_search_stats_end_to_end(tmp_path: Path, corpus: Path) -> None:
     ix = str(tmp_path / "ix")
     (corpus / "empty.txt").write_text("")
@@ -69,6 +72,7 @@ def test_index_search_stats_end_to_end(tmp_path: Path, corpus: Path) -> None:
         assert json.loads(out.stdout)["results"][0]["number"] == 2
 
 
+@pytest.mark.slow  # a `python -m assistant` subprocess
 def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     out = run("search", "--index", str(tmp_path / "none"), "anything")
     assert out.returncode == 2

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from index.search.hybrid import Filters, FusionWeights, Searcher
-from index.store.builder import update_index
-from tests.helpers.corpus import indexed, searcher_of
+from tests.helpers.corpus import indexed
 
 
-@pytest.fixture
-def searcher(tmp_path: Path, corpus: Path, embedder) -> Searcher:
-    return searcher_of(tmp_path / "ix", [corpus], embedder)
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:  # type: ignore[no-untyped-def]
+    """The two briefings of tests/helpers/corpus.py, indexed once: these tests only search."""
+    return indexed(tmp_path_factory.mktemp("hybrid"), embedder)
 
 
 @pytest.mark.parametrize(
@@ -62,13 +62,12 @@ def test_scores_are_sorted_and_k_respected(searcher: Searcher) -> None:
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
 
 
-def test_character_grams_find_a_misspelt_name(tmp_path: Path, corpus: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+def test_character_grams_find_a_misspelt_name(searcher: Searcher, embedder) -> None:  # type: ignore[no-untyped-def]
     # "Sarim" and "Zhanchu" are no word of the index; only the character-gram signal is on.
-    update_index(tmp_path / "ix", [corpus], embedder)
     grams_only = FusionWeights(words=0, briefing=0, dense=0, grams=1)
-    searcher = Searcher(tmp_path / "ix", embedder, grams_only)
+    grams = Searcher(searcher.index_dir, embedder, grams_only)
     for question, number in [("Aydos Sarim", 2), ("Zhanchu", 4)]:
-        hit = searcher.search(question, k=1)[0]
+        hit = grams.search(question, k=1)[0]
         assert (hit.file, hit.number) == ("briefing-2022-09-15.txt", number)
         assert hit.score > 0
 

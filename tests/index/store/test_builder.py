@@ -95,6 +95,7 @@ def test_other_embedder_gives_a_clear_error(tmp_path: Path, corpus: Path, embedd
         embedder.name = embedder_name
 
 
+@pytest.mark.slow  # a subprocess indexing 42 briefings, killed
 def test_killed_indexing_run_leaves_previous_index_usable(tmp_path: Path, corpus: Path, embedder) -> None:
     ix = tmp_path / "ix"
     update_index(ix, [corpus], embedder)
