@@ -1,0 +1,28 @@
+"""The page's HTML: briefing text shown as text, quotes highlighted in their passage."""
+
+from __future__ import annotations
+
+from assistant.chat import render
+
+
+def test_briefing_text_is_shown_as_text_never_as_html_or_markdown() -> None:
+    shown = render.text('<script>alert(1)</script> **gras** [1] # titre & "q"')
+    assert "<" not in shown and ">" not in shown and "&lt;script" in shown
+    assert "**" not in shown and "[1]" not in shown and "#" not in shown.replace("&#", "")
+
+
+def test_quotes_are_highlighted_in_the_passage() -> None:
+    passage = "Une rumeur <b>a été</b> démentie ce matin par Aydos Sarym."
+    out = render.highlight(passage, ["démentie ce matin par Aydos Sarym"])
+    assert "<mark>démentie ce matin par Aydos Sarym</mark>" in out
+    assert "&lt;b&gt;" in out
+
+
+def test_a_huge_passage_shows_the_surroundings_of_its_quote() -> None:
+    passage = (
+        "début " + "x " * 5000 + "Le port du Pirée a accueilli 5,4 millions de conteneurs." + " y" * 5000
+    )
+    out = render.highlight(passage, ["Le port du Pirée a accueilli 5,4 millions de conteneurs"])
+    assert "<mark>Le port du Pirée a accueilli 5,4 millions de conteneurs</mark>" in out
+    assert len(out) < 2000 and out.startswith(" … ") and out.endswith(" …")
+    assert "début" not in out

@@ -1,0 +1,70 @@
+"""Imports go one way: index/ never imports assistant/, and inside index/, parse < store < search.
+
+parse reads files and knows nothing of the index; store builds the index from parsed briefings;
+search reads the index. assistant/ may import any of index/. Read with ast from the source
+files, so an import inside a function counts as much as one at the top.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.helpers import ROOT
+
+# (package whose modules are checked, packages they must not import)
+RULES = [
+    ("index", ("assistant",)),
+    ("index.parse", ("index.store", "index.search")),
+    ("index.store", ("index.search",)),
+]
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def imported(path: Path) -> list[tuple[int, str, list[str]]]:
+    """(line, statement, modules it imports) for every import in the file, relative ones made absolute."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            found.append((node.lineno, ast.unparse(node), [alias.name for alias in node.names]))
+        elif isinstance(node, ast.ImportFrom):
+            parts = package.split(".")
+            base = parts[: len(parts) - node.level + 1] if node.level else []
+            module = ".".join([*base, *([node.module] if node.module else [])])
+            # `from index import search` imports the package index.search
+            modules = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+            found.append((node.lineno, ast.unparse(node), modules))
+    return found
+
+
+def within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def violations() -> list[str]:
+    """One line per forbidden import: the file, the line, the statement and the rule it breaks."""
+    out = []
+    for path in sorted((ROOT / "index").rglob("*.py")):
+        name = module_name(path)
+        for line, statement, modules in imported(path):
+            for checked, forbidden in RULES:
+                bad = [f for f in forbidden if within(name, checked) and any(within(m, f) for m in modules)]
+                out += [
+                    f"{path.relative_to(ROOT)}:{line}: {statement} ({checked} must not import {f})"
+                    for f in bad
+                ]
+    return out
+
+
+def test_index_never_imports_assistant_and_parse_store_search_import_downwards() -> None:
+    # The check reads real files: were they moved, it would pass having read nothing.
+    checked = {module_name(p) for p in (ROOT / "index").rglob("*.py")}
+    assert {"index.parse.reader", "index.store.builder", "index.search.hybrid"} <= checked
+    found = violations()
+    assert not found, "imports against the layout:\n" + "\n".join(found)
