@@ -15,7 +15,7 @@ otherwise almost never be hit). After each kill:
 - vectors, passages and the manifest agree; a unique word of each sampled file finds that file.
 
 Then a normal run completes and the index equals the corpus. The summary counts kills (by the
-phase they hit), checks passed and failures. tests/test_reliability_crash.py runs 3 kills.
+phase they hit), checks passed and failures. tests/system/test_reliability_crash.py runs 3 kills.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python bench/fuzz_parser.py [--seconds 600] [--json]
 
-The long run of tests/test_parse_properties.py: the same invariants (`check_invariants`: offsets
+The long run of tests/index/parse/test_reader_properties.py: the same invariants (`check_invariants`: offsets
 inside the text, bullets numbered 1..n, footnote cross-links both ways, clean passage text),
 on more shapes: random text and bytes, briefing-like fragment soups, HTML tag soups (nested,
 unclosed, with entities), and those encoded as UTF-8, cp1252, latin-1 or UTF-16 (with and
@@ -27,7 +27,7 @@ from hypothesis import strategies as st  # noqa: E402
 
 from index.parse.reader import parse_bytes, parse_text  # noqa: E402
 from index.records import SkippedFile  # noqa: E402
-from tests.test_parse_properties import FRAGMENTS, check_invariants  # noqa: E402
+from tests.index.parse.test_reader_properties import FRAGMENTS, check_invariants  # noqa: E402
 
 HTML_TAGS = [
     "html",

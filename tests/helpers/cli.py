@@ -13,7 +13,12 @@ from tests.helpers import ROOT
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     """`python -m assistant ARGS` from the repository, as a user would run it."""
     return subprocess.run(
-        [sys.executable, "-m", "assistant", *args], capture_output=True, text=True, cwd=ROOT, timeout=300
+        [sys.executable, "-m", "assistant", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
     )
 
 

@@ -44,7 +44,8 @@ class HubServer:
                 server.requests.append((self.command, self.path))
                 parts = self.path.split("?")[0].strip("/").split("/")
                 if parts[:2] == ["api", "models"] and len(parts) >= 6:
-                    return self._api(parts[2] + "/" + parts[3], parts[4])
+                    self._api(parts[2] + "/" + parts[3], parts[4])
+                    return
                 # owner / repo / resolve / revision / file...
                 key = "/".join(parts[:2] + parts[4:]) if len(parts) > 4 and parts[2] == "resolve" else ""
                 data = server.files.get(key)

@@ -27,8 +27,8 @@ def assert_offsets_cover(text: str, b: Briefing) -> None:
         assert 0 <= p.start <= p.end <= len(text)
         window = normalise_space(text[p.start : p.end])
         pos = 0
-        for word in p.text.split():
-            word = word.strip(".,;:!?")
+        for token in p.text.split():
+            word = token.strip(".,;:!?")
             found = window.find(word, pos)
             assert found >= 0, (p.kind, p.number, word, window)
             pos = found + len(word)

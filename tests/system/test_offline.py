@@ -37,7 +37,7 @@ def _unshare_reason() -> str | None:
     """Why `unshare -n` cannot run here, or None when it can."""
     if sys.platform != "linux" or shutil.which("unshare") is None:
         return "unshare (util-linux) is not available on this system"
-    probe = subprocess.run(["unshare", "-n", "true"], capture_output=True, text=True)
+    probe = subprocess.run(["unshare", "-n", "true"], check=False, capture_output=True, text=True)
     if probe.returncode != 0:
         return f"unshare -n is not permitted here (needs root or user namespaces): {probe.stderr.strip()}"
     return None
@@ -51,7 +51,13 @@ def _offline_env() -> dict[str, str]:
 
 def _cut_off(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["unshare", "-n", *args], capture_output=True, text=True, cwd=ROOT, env=_offline_env(), timeout=600
+        ["unshare", "-n", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=_offline_env(),
+        timeout=600,
     )
 
 

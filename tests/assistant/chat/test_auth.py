@@ -26,8 +26,9 @@ def test_local_page_needs_no_password_but_an_exposed_one_does(tmp_path: Path) ->
 
 
 def test_chat_refuses_to_listen_beyond_this_machine_without_auth(tmp_path: Path) -> None:
-    run = subprocess.run(
+    run = subprocess.run(  # the exit code is what is checked
         [sys.executable, "-m", "assistant", "chat", "--index", str(tmp_path / "ix"), "--host", "0.0.0.0"],
+        check=False,
         capture_output=True,
         text=True,
         timeout=120,

@@ -180,7 +180,8 @@ def test_a_missing_part_is_named_with_the_pip_command(tmp_path: Path, site: Path
     assert files_in(cache) == []
 
 
-def test_a_part_at_another_version_counts_as_missing(tmp_path: Path, site: Path, cache: Path) -> None:
+@pytest.mark.usefixtures("cache")
+def test_a_part_at_another_version_counts_as_missing(tmp_path: Path, site: Path) -> None:
     install_parts(site, [1, 3])
     write_part(site, "fake-model-part2", "0.1.0", CHUNKS[1], 2)
     importlib.invalidate_caches()
@@ -191,17 +192,18 @@ def test_a_part_at_another_version_counts_as_missing(tmp_path: Path, site: Path,
     assert f"pip install fake-model-part2=={VERSION}" in st.problem
 
 
-def test_no_part_installed_says_so_and_lists_them_all(tmp_path: Path, site: Path, cache: Path) -> None:
+@pytest.mark.usefixtures("site", "cache")
+def test_no_part_installed_says_so_and_lists_them_all(tmp_path: Path) -> None:
     (entry,) = registry(tmp_path)
     problem = state(entry).problem
     assert problem.startswith("none of its 3 parts is installed")
     assert f"pip install {' '.join(entry.requirements())}`" in problem
 
 
+@pytest.mark.usefixtures("cache")
 def test_models_list_shows_it_installed_only_with_every_part(
     tmp_path: Path,
     site: Path,
-    cache: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -241,8 +243,9 @@ def test_assembly_concatenates_the_parts_in_order_without_importing_them(
     assert pull_model("fake", registry=[entry]).path == path
 
 
+@pytest.mark.usefixtures("cache")
 def test_a_second_resolve_trusts_the_stamp_and_does_not_hash_again(
-    tmp_path: Path, site: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     install_parts(site, [1, 2, 3])
     (entry,) = registry(tmp_path)
@@ -258,7 +261,8 @@ def test_a_second_resolve_trusts_the_stamp_and_does_not_hash_again(
     assert path.stat().st_mtime_ns == mtime
 
 
-def test_a_damaged_assembled_file_is_rebuilt_from_the_parts(tmp_path: Path, site: Path, cache: Path) -> None:
+@pytest.mark.usefixtures("cache")
+def test_a_damaged_assembled_file_is_rebuilt_from_the_parts(tmp_path: Path, site: Path) -> None:
     install_parts(site, [1, 2, 3])
     (entry,) = registry(tmp_path)
     path = resolve_llm("fake", registry=[entry])
@@ -329,8 +333,9 @@ class _Terminal(io.StringIO):
 
 
 @pytest.mark.parametrize("tty", [True, False])
+@pytest.mark.usefixtures("cache")
 def test_progress_goes_to_stderr_only_on_a_terminal(
-    tmp_path: Path, site: Path, cache: Path, monkeypatch: pytest.MonkeyPatch, tty: bool
+    tmp_path: Path, site: Path, monkeypatch: pytest.MonkeyPatch, tty: bool
 ) -> None:
     install_parts(site, [1, 2, 3])
     (entry,) = registry(tmp_path)
