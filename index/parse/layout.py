@@ -315,7 +315,7 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
             while sections and sections[-1][0] >= level:
                 sections.pop()
             sections.append((level, _heading_text(stripped)))
-            pending[i] = len(stripped)
+            pending[i] = len(sections[-1][1])
             current, blank_before = None, True
             continue
         section = " › ".join(h for _, h in sections if h) or None
