@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-PassageKind = Literal["bullet", "footnote"]
+PassageKind = Literal["bullet", "paragraph", "footnote"]
 
 
 @dataclass(frozen=True)
@@ -24,16 +24,17 @@ class Source:
 
 @dataclass
 class Passage:
-    """A bullet or a footnote, the unit that is embedded and retrieved."""
+    """A bullet, a paragraph or a footnote, the unit that is embedded and retrieved."""
 
     kind: PassageKind
-    number: int  # bullet: 1-based position; footnote: its own number
+    number: int  # bullet, paragraph: 1-based position among the body's passages; footnote: its own number
     text: str  # clean text: markers removed, whitespace normalised
     start: int  # character offsets of the passage in the decoded file text
     end: int
-    footnotes: list[int] = field(default_factory=list)  # bullet -> footnote numbers it cites
-    cited_by: list[int] = field(default_factory=list)  # footnote -> bullet numbers citing it
+    footnotes: list[int] = field(default_factory=list)  # bullet, paragraph -> footnote numbers it cites
+    cited_by: list[int] = field(default_factory=list)  # footnote -> numbers of the passages citing it
     source: Source | None = None  # footnotes only
+    section: str | None = None  # headings above a bullet or paragraph, "Analysis › Sahel"; not stored
 
 
 @dataclass
@@ -51,6 +52,15 @@ class Briefing:
     @property
     def bullets(self) -> list[Passage]:
         return [p for p in self.passages if p.kind == "bullet"]
+
+    @property
+    def paragraphs(self) -> list[Passage]:
+        return [p for p in self.passages if p.kind == "paragraph"]
+
+    @property
+    def body(self) -> list[Passage]:
+        """Bullets and paragraphs in document order: the passages that cite footnotes."""
+        return [p for p in self.passages if p.kind != "footnote"]
 
     @property
     def footnotes(self) -> list[Passage]:

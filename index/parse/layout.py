@@ -1,22 +1,44 @@
-"""Read the text layout of a briefing into a Briefing: metadata, bullets and footnotes.
+"""Read the text layout of a briefing into a Briefing: metadata, bullets, paragraphs and footnotes.
 
 Layouts read: `•`, `-`, `*` and `1.` bullets; a `Sources`, `Notes`, `References` or
 `Références` heading followed by `1. …` or `[1] …` notes; Markdown footnotes `[^1]` with `[^1]: …`
-definitions; Unicode superscripts. A file with no bullets is cut into paragraphs. Nothing here
-raises on bad text: problems become warnings on the briefing.
+definitions; Unicode superscripts. Nothing here raises on bad text: problems become warnings on
+the briefing.
+
+The body (the text before the notes) is read in document order, bullets and paragraphs mixed:
+every list item becomes a "bullet" passage, and every paragraph, block quote (`>` removed) and
+table (its rows, outer `|` removed) a "paragraph" passage. Bullets and paragraphs share one
+running number, their 1-based position among the body's passages, so a footnote's `cited_by`
+names one passage; a briefing made only of bullets numbers them exactly as a bullets-only reader
+would. Markers are linked to notes the same way in both kinds.
+
+Set aside by rule, never as passages:
+- the front matter (`---` … `---`), read for `title` and `date`;
+- the title line: among the first three non-blank lines, before any passage, the first that is a
+  Markdown heading, or a line of at most 200 characters not ending like a sentence (`.`, `!`, `?`,
+  `…`, `:`, `;`, `,`, `»`, `”`), or a line equal to the title already known;
+- the date line: in the same leading lines, the first line of at most 60 characters and 7 words
+  that holds a date;
+- headings: a Markdown `#` heading, or a plain line of at most 80 characters standing alone
+  between blank lines that does not end like a sentence nor start in lower case. A heading is no
+  passage but names the section of the passages under it (`Passage.section`, "Analysis › Sahel");
+- markup-only lines: horizontal rules and table separator rows.
+A heading with no passage under it is reported in the warnings with its length in characters.
+A body with no passage at all keeps its title line and headings as paragraphs, so a note of one
+short line is still indexed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.parse.dates import date_from_filename, find_date
 from index.parse.language import detect_language
 from index.parse.markers import SUPERSCRIPTS, MarkerState, normalise_space, strip_markers
 from index.parse.sources import parse_source
-from index.records import Briefing, Passage
+from index.records import Briefing, Passage, PassageKind
 
 _NOTES_HEADING = re.compile(
     r"^\s*(?:#{1,6}\s*|\*\*)?(sources?|notes?|notes et r[ée]f[ée]rences|r[ée]f[ée]rences|"
@@ -30,7 +52,12 @@ _BRACKET_NOTE = re.compile(r"^\s*\[\d{1,5}\]")
 _BARE_URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
 _FRONT_KEY = re.compile(r"^\s*([A-Za-z_]+)\s*:\s*(.*?)\s*$")
-_DATE_LINE = re.compile(r"^\s*(?:date|le|du|on)?\s*:?\s*", re.I)
+# Lines that are only markup: a horizontal rule, a table's separator row.
+_RULE = re.compile(r"^\s*(?:([-*_])(?:\s*\1){2,}|\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?)\s*$")
+_QUOTE = re.compile(r"^\s*(?:>\s?)+")
+_TABLE_ROW = re.compile(r"^\s*\|(.*?)\|?\s*$")
+_SENTENCE_END = (".", "!", "?", "…", "»", "”", ":", ";", ",")
+_LEADING_LINES = 3  # a title line and a date line are looked for among the first lines only
 
 
 @dataclass(slots=True)
@@ -45,12 +72,14 @@ class _Line:
 
 @dataclass
 class _Block:
-    """A bullet or note being assembled from one or more lines."""
+    """A bullet, paragraph or note being assembled from one or more lines."""
 
     start: int
     end: int
     parts: list[str]
     number: int | None = None
+    kind: PassageKind = "bullet"
+    section: str | None = None
 
     def add(self, line: _Line, content_start: int) -> None:
         self.parts.append(line.text[content_start - line.start :])
@@ -131,24 +160,19 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
         md_ids[ident] = block.number
         notes.append(block)
 
-    preamble, bullets = _split_body(body_lines)
-    if title is None or date is None:
-        t, d = _read_preamble(preamble, has_bullets=bool(bullets))
-        title, date = title or t, date or d
-    if not bullets:
-        bullets = _paragraphs([ln for ln in body_lines if ln.text.strip() not in (title or "\0",)])
-        bullets = [b for b in bullets if normalise_space(b.raw) != title and not _is_date_line(b.raw)]
-        if not bullets:
-            bullets = _paragraphs(body_lines)  # a note of one short line is still worth indexing
-    date = date or date_from_filename(Path(path).name)
+    body = _read_body(body_lines, title)
+    title = title or body.title
+    date = date or body.date or date_from_filename(Path(path).name)
 
     state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
     passages: list[Passage] = []
-    for position, block in enumerate(bullets, start=1):
+    for block in body.blocks:
         clean, cited = strip_markers(block.raw, state)
         if clean:
-            passages.append(Passage("bullet", position, clean, block.start, block.end, footnotes=cited))
-    # Renumber so bullet numbers stay 1-based positions after dropping empty bullets.
+            passages.append(
+                Passage(block.kind, 0, clean, block.start, block.end, footnotes=cited, section=block.section)
+            )
+    # One running number over bullets and paragraphs, after dropping blocks that were only markers.
     for position, p in enumerate(passages, start=1):
         p.number = position
 
@@ -161,10 +185,10 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
             continue
         note = Passage("footnote", block.number, clean, block.start, block.end, source=parse_source(clean))
         by_number[block.number] = note
-    for bullet in passages:
-        bullet.footnotes = [n for n in bullet.footnotes if n in by_number]
-        for n in bullet.footnotes:
-            by_number[n].cited_by.append(bullet.number)
+    for passage in passages:
+        passage.footnotes = [n for n in passage.footnotes if n in by_number]
+        for n in passage.footnotes:
+            by_number[n].cited_by.append(passage.number)
 
     language = detect_language(" ".join(p.text for p in passages))
     return Briefing(
@@ -174,7 +198,7 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
         date=date,
         language=language,
         passages=passages + [by_number[n] for n in sorted(by_number)],
-        warnings=state.warnings,
+        warnings=body.warnings + state.warnings,
     )
 
 
@@ -210,39 +234,19 @@ def _parse_notes(lines: list[_Line]) -> list[_Block]:
     return notes
 
 
-def _split_body(lines: list[_Line]) -> tuple[list[_Line], list[_Block]]:
-    """Lines before the first bullet, and the bullets (with their continuation lines)."""
-    preamble: list[_Line] = []
-    bullets: list[_Block] = []
-    current: _Block | None = None
-    blank_before = False
-    for line in lines:
-        stripped = line.text.strip()
-        if not stripped:
-            blank_before = True
-            continue
-        m = _BULLET.match(line.text)
-        if m:
-            current = _Block(line.start + m.end(), line.end, [line.text[m.end() :]])
-            bullets.append(current)
-        elif current is None:
-            preamble.append(line)
-        elif _HEADING.match(line.text) or (blank_before and _is_heading(stripped)):
-            current = None  # a section heading between bullets: not a passage
-        elif blank_before and not line.text[:1].isspace():
-            # A paragraph between bullets is a passage of its own.
-            current = _Block(line.start, line.end, [line.text])
-            bullets.append(current)
-        else:
-            current.add(line, line.start + len(line.text) - len(line.text.lstrip()))
-        blank_before = False
-    return preamble, bullets
+@dataclass
+class _Body:
+    """The body read into passages, with the title and date lines set aside by rule."""
+
+    blocks: list[_Block]
+    title: str | None = None
+    date: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
 
 def _is_heading(stripped: str) -> bool:
-    return (len(stripped) <= 80 and not stripped.endswith((".", "!", "?", "»", "”", ":"))) or bool(
-        _HEADING.match(stripped)
-    )
+    """A plain-text heading: short, not a sentence (no closing punctuation), not lower-case first."""
+    return len(stripped) <= 80 and not stripped.endswith(_SENTENCE_END) and not stripped[:1].islower()
 
 
 def _is_date_line(raw: str) -> bool:
@@ -250,36 +254,130 @@ def _is_date_line(raw: str) -> bool:
     return len(stripped) <= 60 and find_date(stripped) is not None and len(stripped.split()) <= 7
 
 
-def _read_preamble(preamble: list[_Line], *, has_bullets: bool) -> tuple[str | None, str | None]:
-    title = date = None
-    candidates = preamble if has_bullets else preamble[:1]
-    for line in candidates:
+def _heading_text(text: str) -> str:
+    return normalise_space(_HEADING.sub("", text).strip("#*_ \t"))
+
+
+def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
+    """Cut the body into bullet and paragraph blocks in document order; see the module docstring."""
+    body = _Body([])
+    kinds = [_line_kind(line) for line in lines]
+
+    def alone(i: int) -> bool:
+        """Line i is a block of one line: blank or a new bullet or heading on each side."""
+        before = i == 0 or kinds[i - 1] in ("blank", "rule", "heading")
+        after = i + 1 == len(lines) or kinds[i + 1] in ("blank", "rule", "heading", "bullet")
+        return before and after
+
+    # Leading lines: the title line and the date line, set aside by rule.
+    set_aside: dict[int, str] = {}  # line index -> why it is not in a passage
+    seen = 0
+    for i, line in enumerate(lines):
+        if kinds[i] in ("blank", "rule"):
+            continue
         stripped = line.text.strip()
-        if date is None and _is_date_line(stripped):
-            date = find_date(stripped)
-            continue
-        if title is None and (
-            _HEADING.match(stripped)
-            or (len(stripped) <= 200 and has_bullets)
-            or (not has_bullets and _is_heading(stripped))
+        ends_block = i + 1 == len(lines) or kinds[i + 1] != "text" or _is_date_line(lines[i + 1].text)
+        if seen == _LEADING_LINES or kinds[i] not in ("text", "heading") or not ends_block:
+            break
+        seen += 1
+        if body.date is None and kinds[i] == "text" and _is_date_line(stripped):
+            body.date = find_date(stripped)
+            set_aside[i] = "date line"
+        elif "title line" not in set_aside.values() and (
+            kinds[i] == "heading"
+            or (len(stripped) <= 200 and not stripped.endswith(_SENTENCE_END))
+            or normalise_space(stripped) == known_title
         ):
-            title = normalise_space(_HEADING.sub("", stripped).strip("*_ "))
-    if not has_bullets and len(preamble) > 1 and date is None and _is_date_line(preamble[1].text):
-        date = find_date(preamble[1].text)
-    return title or None, date
-
-
-def _paragraphs(lines: list[_Line]) -> list[_Block]:
-    blocks: list[_Block] = []
-    current: _Block | None = None
-    for line in lines:
-        if not line.text.strip() or _HEADING.match(line.text):
-            current = None
-            continue
-        indent = len(line.text) - len(line.text.lstrip())
-        if current is None:
-            current = _Block(line.start + indent, line.end, [line.text.strip()])
-            blocks.append(current)
+            body.title = _heading_text(stripped) or None
+            set_aside[i] = "title line"
         else:
+            break
+
+    sections: list[tuple[int, str]] = []  # (level, heading) of the headings above this line
+    pending: dict[int, int] = {}  # heading line index -> length, until a passage follows it
+    current: _Block | None = None
+    blank_before = True
+    for i, line in enumerate(lines):
+        kind = kinds[i]
+        stripped = line.text.strip()
+        if kind == "blank" or i in set_aside:
+            blank_before = True
+            if i in set_aside:
+                current = None
+            continue
+        if kind == "rule":
+            if "|" not in stripped:  # a table's separator row keeps the table in one passage
+                current, blank_before = None, True
+            continue
+        if kind == "heading" or (kind == "text" and alone(i) and _is_heading(stripped)):
+            m = _HEADING.match(line.text)
+            level = line.text.strip().count("#", 0, m.end()) if m else 7
+            while sections and sections[-1][0] >= level:
+                sections.pop()
+            sections.append((level, _heading_text(stripped)))
+            pending[i] = len(sections[-1][1])
+            current, blank_before = None, True
+            continue
+        section = " › ".join(h for _, h in sections if h) or None
+        indent = len(line.text) - len(line.text.lstrip())
+        if kind == "bullet":
+            b = _BULLET.match(line.text)
+            assert b is not None
+            current = _Block(line.start + b.end(), line.end, [line.text[b.end() :]], section=section)
+        elif kind in ("quote", "table"):
+            q = _QUOTE.match(line.text) if kind == "quote" else _TABLE_ROW.match(line.text)
+            assert q is not None
+            content_start = line.start + (q.end() if kind == "quote" else q.start(1))
+            if current is not None and current.kind == "paragraph" and current.parts and not blank_before:
+                current.add(line, content_start)
+                if kind == "table":
+                    current.parts[-1] = q[1]
+                continue
+            current = _Block(
+                content_start, line.end, [line.text[content_start - line.start :]], section=section
+            )
+            if kind == "table":
+                current.parts[-1] = q[1]
+            current.kind = "paragraph"
+        elif current is not None and (not blank_before or (current.kind == "bullet" and indent > 0)):
+            # A continuation line: wrapped text, or an indented line under a bullet after a blank.
             current.add(line, line.start + indent)
-    return blocks
+            continue
+        else:
+            current = _Block(line.start + indent, line.end, [stripped], kind="paragraph", section=section)
+        body.blocks.append(current)
+        pending.clear()
+        blank_before = False
+
+    if not body.blocks:
+        # A note of one short line, or of headings only, is still worth indexing.
+        for i in sorted({*set_aside, *pending}):
+            if set_aside.get(i) == "date line":
+                continue
+            line = lines[i]
+            indent = len(line.text) - len(line.text.lstrip())
+            body.blocks.append(_Block(line.start + indent, line.end, [line.text.strip()], kind="paragraph"))
+        pending.clear()
+    if pending:
+        chars = sum(pending.values())
+        body.warnings.append(
+            f"{chars} characters of body text set aside: {len(pending)} heading(s) with no text under them"
+        )
+    return body
+
+
+def _line_kind(line: _Line) -> str:
+    stripped = line.text.strip()
+    if not stripped:
+        return "blank"
+    if _RULE.match(line.text):
+        return "rule"
+    if _HEADING.match(line.text):
+        return "heading"
+    if _BULLET.match(line.text):
+        return "bullet"
+    if _QUOTE.match(line.text):
+        return "quote"
+    if _TABLE_ROW.match(line.text):
+        return "table"
+    return "text"

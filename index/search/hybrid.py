@@ -281,7 +281,7 @@ class Searcher:
                 briefing_title=r["title"],
                 row=int(row),
             )
-            if r["kind"] == "bullet":
+            if r["kind"] != "footnote":
                 hit.footnotes = [
                     _note_json(n)
                     for n in database.footnotes_of(
@@ -289,11 +289,16 @@ class Searcher:
                     )
                 ]
             else:
+                citing = [
+                    p
+                    for kind in ("bullet", "paragraph")  # one running number: no two share it
+                    for p in database.footnotes_of(
+                        self.conn, r["briefing_id"], kind, json.loads(r["cited_by"])
+                    )
+                ]
                 hit.cited_by = [
                     {"number": b["number"], "text": b["text"]}
-                    for b in database.footnotes_of(
-                        self.conn, r["briefing_id"], "bullet", json.loads(r["cited_by"])
-                    )
+                    for b in sorted(citing, key=lambda p: p["number"])
                 ]
             out.append(hit)
         return out

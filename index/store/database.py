@@ -33,7 +33,7 @@ CREATE INDEX files_briefing ON files(briefing_id);
 
 
 def passage_id(briefing_id: str, passage: Passage) -> str:
-    return f"{briefing_id}:{'b' if passage.kind == 'bullet' else 'f'}{passage.number}"
+    return f"{briefing_id}:{passage.kind[0]}{passage.number}"  # b3, p4 or f2
 
 
 def open_db(path: Path, *, create: bool = False) -> sqlite3.Connection:

@@ -16,7 +16,7 @@ def passage_texts(b: Briefing) -> list[str]:
     notes = {p.number: p.text for p in b.footnotes}
     out = []
     for p in b.passages:
-        if p.kind == "bullet":
+        if p.kind != "footnote":
             context = " ".join(notes[n] for n in p.footnotes if n in notes)
             out.append(f"{p.text} {context}".strip())
         else:
@@ -25,7 +25,7 @@ def passage_texts(b: Briefing) -> list[str]:
 
 
 def briefing_text(b: Briefing) -> str:
-    return " ".join([b.title or "", *(p.text for p in b.bullets)])
+    return " ".join([b.title or "", *(p.text for p in b.body)])
 
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)

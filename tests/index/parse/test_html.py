@@ -49,7 +49,7 @@ def test_html_paragraphs_are_separate_passages() -> None:
         "<html><body><p>Premier paragraphe de la note.</p><p>Second paragraphe de la note.</p></body></html>"
     )
     b = parse(html, "x.html")
-    assert [p.text for p in b.bullets] == ["Premier paragraphe de la note.", "Second paragraphe de la note."]
+    assert [p.text for p in b.body] == ["Premier paragraphe de la note.", "Second paragraphe de la note."]
 
 
 def test_html_offsets_survive_nul_bytes() -> None:

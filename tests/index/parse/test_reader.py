@@ -227,18 +227,18 @@ def test_references_heading_with_bare_url_lines() -> None:
 def test_file_without_bullets_is_cut_into_paragraphs() -> None:
     text = "Un premier paragraphe avec du texte.\nIl continue ici.\n\nUn second paragraphe.\n"
     b = parse(text, "notes/briefing-2021-01-02.md")
-    assert [p.text for p in b.bullets] == [
+    assert [p.text for p in b.body] == [
         "Un premier paragraphe avec du texte. Il continue ici.",
         "Un second paragraphe.",
     ]
-    assert [p.number for p in b.bullets] == [1, 2]
+    assert [p.number for p in b.body] == [1, 2]
     assert b.date == "2021-01-02"
     assert_offsets_cover(text, b)
 
 
 def test_a_single_short_line_is_indexed() -> None:
     b = parse("Sanctions prolongées jusqu’en juin\n")
-    assert [p.text for p in b.bullets] == ["Sanctions prolongées jusqu’en juin"]
+    assert [p.text for p in b.body] == ["Sanctions prolongées jusqu’en juin"]
 
 
 def test_continuation_lines_belong_to_their_bullet() -> None:

@@ -28,8 +28,8 @@ any_text = st.text(max_size=300) | briefing_like
 
 
 def check_invariants(b: Briefing, text: str) -> None:
-    bullets, notes = b.bullets, b.footnotes
-    assert b.passages == bullets + notes  # bullets first, then footnotes
+    bullets, notes = b.body, b.footnotes
+    assert b.passages == bullets + notes  # bullets and paragraphs first, then footnotes
     assert [p.number for p in bullets] == list(range(1, len(bullets) + 1))
     assert [p.number for p in notes] == sorted({p.number for p in notes})  # unique, ascending
     by_number = {p.number: p for p in notes}
