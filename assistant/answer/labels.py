@@ -7,6 +7,7 @@ from __future__ import annotations
 LABELS = {
     "fr": {
         "bullet": "puce",
+        "paragraph": "paragraphe",
         "footnote": "note",
         "undated": "sans date",
         "understood": "Question comprise comme :",
@@ -14,12 +15,13 @@ LABELS = {
         "closest": "Passages les plus proches (non cités) :",
         "sources": "Sources",
         "source": "source :",
-        "cited_by": "citée par la puce",
+        "cited_by": "citée par :",
         "searching": "Recherche dans les briefings…",
         "reading": "Lecture des passages avec {model}… {tokens} jetons",
     },
     "en": {
         "bullet": "bullet",
+        "paragraph": "paragraph",
         "footnote": "footnote",
         "undated": "undated",
         "understood": "Understood as:",
@@ -27,7 +29,7 @@ LABELS = {
         "closest": "Closest material (not cited):",
         "sources": "Sources",
         "source": "source:",
-        "cited_by": "cited by bullet",
+        "cited_by": "cited by",
         "searching": "Searching the briefings…",
         "reading": "Reading the passages with {model}… {tokens} tokens",
     },

@@ -138,12 +138,13 @@ def _footnotes_html(hit: Any, language: str) -> str:
     lab = _labels(language)
     if hit is None:
         return ""
-    if hit.kind == "bullet" and hit.footnotes:
+    if hit.kind != "footnote" and hit.footnotes:
         items = "".join(f"<li>{int(n['number'])}. {text(str(n['text']))}</li>" for n in hit.footnotes)
         return f'<ul class="notes">{items}</ul>'
     if hit.kind == "footnote" and hit.cited_by:
         items = "".join(
-            f"<li>{lab['cited_by']} {int(b['number'])} : {text(_clip(str(b['text']), 200))}</li>"
+            f"<li>{lab['cited_by']} {lab.get(b.get('kind', 'bullet'), 'bullet')} {int(b['number'])} : "
+            f"{text(_clip(str(b['text']), 200))}</li>"
             for b in hit.cited_by
         )
         return f'<ul class="notes">{items}</ul>'

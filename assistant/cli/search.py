@@ -49,8 +49,8 @@ def _format_hit(i: int, hit: Any) -> str:
     lines = [f"[{i}] {where} — {hit.kind} {hit.number} — score {hit.score:.3f}", f"    {hit.text}"]
     for note in hit.footnotes:
         lines.append(f"    └ {note['number']}. {note['text']}")
-    for bullet in hit.cited_by:
-        lines.append(f"    └ cited by bullet {bullet['number']}")
+    for citer in hit.cited_by:
+        lines.append(f"    └ cited by {citer.get('kind', 'bullet')} {citer['number']}")
     return "\n".join(lines)
 
 

@@ -290,15 +290,15 @@ class Searcher:
                 ]
             else:
                 citing = [
-                    p
+                    (kind, p)
                     for kind in ("bullet", "paragraph")  # one running number: no two share it
                     for p in database.footnotes_of(
                         self.conn, r["briefing_id"], kind, json.loads(r["cited_by"])
                     )
                 ]
                 hit.cited_by = [
-                    {"number": b["number"], "text": b["text"]}
-                    for b in sorted(citing, key=lambda p: p["number"])
+                    {"number": p["number"], "text": p["text"], "kind": kind}
+                    for kind, p in sorted(citing, key=lambda kp: kp[1]["number"])
                 ]
             out.append(hit)
         return out

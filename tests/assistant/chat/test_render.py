@@ -26,3 +26,19 @@ def test_a_huge_passage_shows_the_surroundings_of_its_quote() -> None:
     assert "<mark>Le port du Pirée a accueilli 5,4 millions de conteneurs</mark>" in out
     assert len(out) < 2000 and out.startswith(" … ") and out.endswith(" …")
     assert "début" not in out
+
+
+def test_a_paragraph_card_lists_its_notes_and_a_note_card_names_its_citers() -> None:
+    from types import SimpleNamespace
+
+    from assistant.chat.render import _footnotes_html
+
+    paragraph = SimpleNamespace(
+        kind="paragraph", footnotes=[{"number": 2, "text": "Le Monde, 29 janvier 2024."}]
+    )
+    assert "2. Le Monde, 29 janvier 2024." in _footnotes_html(paragraph, "fr")
+    note = SimpleNamespace(
+        kind="footnote", cited_by=[{"number": 4, "text": "Le Niger a suivi.", "kind": "paragraph"}]
+    )
+    assert "citée par : paragraphe 4" in _footnotes_html(note, "fr")
+    assert "cited by paragraph 4" in _footnotes_html(note, "en")
