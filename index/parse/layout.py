@@ -12,6 +12,12 @@ running number, their 1-based position among the body's passages, so a footnote'
 names one passage; a briefing made only of bullets numbers them exactly as a bullets-only reader
 would. Markers are linked to notes the same way in both kinds.
 
+Long blocks: a bullet or paragraph over MAX_PASSAGE_CHARS (a PDF page, a pasted report, a web
+page's one-line block) becomes several passages of the same kind and section, numbered on in the
+running order. Cuts fall at sentence ends, each passage holding as many whole sentences as fit; a
+sentence longer than the limit is cut at a space. Each passage keeps the markers inside it, so
+its own notes, and its own offsets into the text. Notes are never cut.
+
 Set aside by rule, never as passages:
 - the front matter (`---` … `---`), read for `title` and `date`;
 - the title line: among the first three non-blank lines, before any passage, the first that is a
@@ -30,6 +36,7 @@ short line is still indexed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +65,17 @@ _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _TABLE_ROW = re.compile(r"^\s*\|(.*?)\|?\s*$")
 _SENTENCE_END = (".", "!", "?", "…", "»", "”", ":", ";", ",")
 _LEADING_LINES = 3  # a title line and a date line are looked for among the first lines only
+# The embedder reads 256 word pieces, about 1,000-1,200 characters of French: past this length a
+# passage's tail is invisible to the dense search, so longer blocks are cut into several passages.
+MAX_PASSAGE_CHARS = 1_000
+# A sentence end inside a block: closing punctuation, closing quotes or brackets, the markers that
+# follow it, then a space and a next sentence that does not start in lower case. "M. Dupont" and
+# "J. Smith" (a lone capital before the point) are initials, not sentence ends.
+_SENTENCE_BREAK = re.compile(
+    r"(?<![\s.][A-ZÀ-Þ])[.!?…]+[»”\"’')\]]*"
+    r"(?:\s?(?:\[\^?[^\]\s]{1,40}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+))*"
+    r"(?=\s+(?![a-zß-ÿ])\S)"
+)
 
 
 @dataclass(slots=True)
@@ -80,14 +98,55 @@ class _Block:
     number: int | None = None
     kind: PassageKind = "bullet"
     section: str | None = None
+    part_starts: list[int] = field(default_factory=list)  # text offset of each part after the first
 
     def add(self, line: _Line, content_start: int) -> None:
         self.parts.append(line.text[content_start - line.start :])
+        self.part_starts.append(content_start)
         self.end = line.end
 
     @property
     def raw(self) -> str:
         return "\n".join(self.parts)
+
+    def pieces(self) -> list[tuple[str, int, int]]:
+        """The block cut into passages of at most MAX_PASSAGE_CHARS: (raw text, start, end) each.
+
+        Cuts fall at sentence ends, each piece holding as many whole sentences as fit; a sentence
+        longer than the limit is cut at its last space that fits, a run with no space at the limit.
+        Start and end are offsets into the text, so a piece points at its own sentences.
+        """
+        raw = self.raw
+        if len(raw) <= MAX_PASSAGE_CHARS:
+            return [(raw, self.start, self.end)]
+        raw_starts, text_starts = [0], [self.start]
+        for part, start in zip(self.parts, self.part_starts, strict=False):
+            raw_starts.append(raw_starts[-1] + len(part) + 1)
+            text_starts.append(start)
+
+        def offset(i: int) -> int:
+            k = bisect.bisect_right(raw_starts, i) - 1
+            return text_starts[k] + i - raw_starts[k]
+
+        ends = [m.end() for m in _SENTENCE_BREAK.finditer(raw)]
+        pieces: list[tuple[str, int, int]] = []
+        pos, n = 0, len(raw)
+        while pos < n:
+            while pos < n and raw[pos].isspace():
+                pos += 1
+            if pos == n:
+                break
+            limit = pos + MAX_PASSAGE_CHARS
+            if limit >= n:
+                cut = len(raw.rstrip())
+            elif (k := bisect.bisect_right(ends, limit) - 1) >= 0 and ends[k] > pos:
+                cut = ends[k]
+            else:
+                space = max(raw.rfind(c, pos + 1, limit + 1) for c in " \t\n")
+                cut = space if space > pos else limit
+            pieces.append((raw[pos:cut], offset(pos), offset(cut - 1) + 1))
+            pos = cut
+        return pieces
 
 
 def _lines(text: str) -> list[_Line]:
@@ -167,11 +226,12 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
     state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
     passages: list[Passage] = []
     for block in body.blocks:
-        clean, cited = strip_markers(block.raw, state)
-        if clean:
-            passages.append(
-                Passage(block.kind, 0, clean, block.start, block.end, footnotes=cited, section=block.section)
-            )
+        for raw, start, end in block.pieces():
+            clean, cited = strip_markers(raw, state)
+            if clean:
+                passages.append(
+                    Passage(block.kind, 0, clean, start, end, footnotes=cited, section=block.section)
+                )
     # One running number over bullets and paragraphs, after dropping blocks that were only markers.
     for position, p in enumerate(passages, start=1):
         p.number = position
