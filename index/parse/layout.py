@@ -29,6 +29,11 @@ Set aside by rule, never as passages:
   between blank lines that does not end like a sentence nor start in lower case. A heading is no
   passage but names the section of the passages under it (`Passage.section`, "Analysis › Sahel");
 - markup-only lines: horizontal rules and table separator rows.
+- a note whose number another note already has, or with no text.
+Briefing.indexed_chars counts the non-blank characters inside passages (markers included) and
+Briefing.set_aside the others by rule: FRONT_MATTER, TITLE_LINE, DATE_LINE, HEADING (the notes
+heading too), DUPLICATE_NOTE, and MARKUP for the rest (bullet signs, note numbers, `>` and `|`,
+rules, blocks of markers only). The two add up to the text's non-blank characters.
 A heading with no passage under it is reported in the warnings with its length in characters.
 A body with no passage at all keeps its title line and headings as paragraphs, so a note of one
 short line is still indexed.
@@ -68,6 +73,14 @@ _LEADING_LINES = 3  # a title line and a date line are looked for among the firs
 # The embedder reads 256 word pieces, about 1,000-1,200 characters of French: past this length a
 # passage's tail is invisible to the dense search, so longer blocks are cut into several passages.
 MAX_PASSAGE_CHARS = 1_000
+# Why text is not in any passage (Briefing.set_aside), one name per rule of the module docstring.
+FRONT_MATTER = "front matter"
+TITLE_LINE = "title line"
+DATE_LINE = "date line"
+HEADING = "heading"
+DUPLICATE_NOTE = "duplicate note"
+MARKUP = "markup"
+_REASONS = (FRONT_MATTER, TITLE_LINE, DATE_LINE, HEADING, DUPLICATE_NOTE, MARKUP)  # the order reported
 # A sentence end inside a block: closing punctuation, closing quotes or brackets, the markers that
 # follow it, then a space and a next sentence that does not start in lower case. "M. Dupont" and
 # "J. Smith" (a lone capital before the point) are initials, not sentence ends.
@@ -220,6 +233,10 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
         notes.append(block)
 
     body = _read_body(body_lines, title)
+    if first:
+        body.set_aside.append((FRONT_MATTER, 0, lines[first - 1].end))
+    if heading_at is not None:
+        body.set_aside.append((HEADING, lines[heading_at].start, lines[heading_at].end))
     title = title or body.title
     date = date or body.date or date_from_filename(Path(path).name)
 
@@ -238,10 +255,9 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
 
     by_number: dict[int, Passage] = {}
     for block in sorted(notes, key=lambda b: b.number or 0):
-        if block.number is None or block.number in by_number:
-            continue
         clean = normalise_space(block.raw)
-        if not clean:
+        if block.number is None or block.number in by_number or not clean:
+            body.set_aside.append((DUPLICATE_NOTE, block.start, block.end))
             continue
         note = Passage("footnote", block.number, clean, block.start, block.end, source=parse_source(clean))
         by_number[block.number] = note
@@ -251,15 +267,46 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
             by_number[n].cited_by.append(passage.number)
 
     language = detect_language(" ".join(p.text for p in passages))
+    all_passages = passages + [by_number[n] for n in sorted(by_number)]
+    indexed, set_aside = _count(text, all_passages, body.set_aside)
     return Briefing(
         id="",
         path=path,
         title=title,
         date=date,
         language=language,
-        passages=passages + [by_number[n] for n in sorted(by_number)],
+        passages=all_passages,
         warnings=body.warnings + state.warnings,
+        indexed_chars=indexed,
+        set_aside=set_aside,
     )
+
+
+def _non_blank(text: str) -> int:
+    return sum(map(len, text.split()))
+
+
+def _count(
+    text: str, passages: list[Passage], spans: list[tuple[str, int, int]]
+) -> tuple[int, list[tuple[str, int]]]:
+    """Non-blank characters inside passages, and the others summed by why they were set aside.
+
+    Every non-blank character of `text` is counted once: inside a passage's span (markers
+    included), in a span set aside by a named rule, or else as markup (bullet signs, note
+    numbers, quote and table signs, rules, blocks of markers only).
+    """
+    indexed, reach = 0, 0
+    for start, end in sorted((p.start, p.end) for p in passages):
+        if end > max(start, reach):  # spans that overlap are counted once
+            indexed += _non_blank(text[max(start, reach) : end])
+            reach = end
+    by_reason: dict[str, int] = {}
+    for reason, start, end in spans:
+        by_reason[reason] = by_reason.get(reason, 0) + _non_blank(text[start:end])
+    by_reason[MARKUP] = by_reason.get(MARKUP, 0) + max(
+        _non_blank(text) - indexed - sum(by_reason.values()), 0
+    )
+    return indexed, [(reason, by_reason[reason]) for reason in _REASONS if by_reason.get(reason)]
 
 
 def _parse_notes(lines: list[_Line]) -> list[_Block]:
@@ -302,6 +349,7 @@ class _Body:
     title: str | None = None
     date: str | None = None
     warnings: list[str] = field(default_factory=list)
+    set_aside: list[tuple[str, int, int]] = field(default_factory=list)  # (reason, start, end) in the text
 
 
 def _is_heading(stripped: str) -> bool:
@@ -342,14 +390,14 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
         seen += 1
         if body.date is None and kinds[i] == "text" and _is_date_line(stripped):
             body.date = find_date(stripped)
-            set_aside[i] = "date line"
-        elif "title line" not in set_aside.values() and (
+            set_aside[i] = DATE_LINE
+        elif TITLE_LINE not in set_aside.values() and (
             kinds[i] == "heading"
             or (len(stripped) <= 200 and not stripped.endswith(_SENTENCE_END))
             or normalise_space(stripped) == known_title
         ):
             body.title = _heading_text(stripped) or None
-            set_aside[i] = "title line"
+            set_aside[i] = TITLE_LINE
         else:
             break
 
@@ -376,6 +424,7 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
                 sections.pop()
             sections.append((level, _heading_text(stripped)))
             pending[i] = len(sections[-1][1])
+            body.set_aside.append((HEADING, line.start, line.end))
             current, blank_before = None, True
             continue
         section = " › ".join(h for _, h in sections if h) or None
@@ -411,13 +460,19 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
 
     if not body.blocks:
         # A note of one short line, or of headings only, is still worth indexing.
+        # Its headings and title line become those passages; only a date line stays set aside.
+        body.set_aside = [
+            (DATE_LINE, lines[i].start, lines[i].end) for i, why in set_aside.items() if why == DATE_LINE
+        ]
         for i in sorted({*set_aside, *pending}):
-            if set_aside.get(i) == "date line":
+            if set_aside.get(i) == DATE_LINE:
                 continue
             line = lines[i]
             indent = len(line.text) - len(line.text.lstrip())
             body.blocks.append(_Block(line.start + indent, line.end, [line.text.strip()], kind="paragraph"))
         pending.clear()
+    else:
+        body.set_aside.extend((reason, lines[i].start, lines[i].end) for i, reason in set_aside.items())
     if pending:
         chars = sum(pending.values())
         body.warnings.append(
