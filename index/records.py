@@ -48,6 +48,11 @@ class Briefing:
     language: str  # "fr" or "en"
     passages: list[Passage]
     warnings: list[str] = field(default_factory=list)
+    # Non-blank characters of the parsed text inside passages, and those outside them summed by
+    # the rule that set them aside, e.g. [("title line", 31), ("heading", 52)]. Counted when a
+    # file is parsed; a briefing read back from the index has 0 and [].
+    indexed_chars: int = 0
+    set_aside: list[tuple[str, int]] = field(default_factory=list)
 
     @property
     def bullets(self) -> list[Passage]:

@@ -210,6 +210,8 @@ def _has_samples(service: ChatService) -> bool:
 
 
 def _report_markdown(result: Any) -> str:
+    from index.store.builder import set_aside_line
+
     lines = []
     r = result.report
     if r is not None:
@@ -224,6 +226,9 @@ def _report_markdown(result: Any) -> str:
             lines.append(
                 f"- warning in {render.text(Path(item['file']).name)}: {render.text(item['warning'])}"
             )
+        for entry in getattr(r, "files", []):
+            if line := set_aside_line(entry):
+                lines.append(f"- set aside in {render.text(Path(entry['file']).name)}: {render.text(line)}")
     for item in result.refused:
         lines.append(f"- refused **{render.text(item['file'])}**: {render.text(item['reason'])}")
     return "\n".join(lines) or "Nothing to add."

@@ -25,7 +25,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from index.store.builder import update_index
+    from index.store.builder import set_aside_line, update_index
 
     s = settings_from(args)
     embedder = load_embedder(s.embedder)
@@ -61,4 +61,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"skipped {item['file']}: {item['reason']}")
     for item in report.warnings:
         print(f"warning {item['file']}: {item['warning']}")
+    for entry in report.files:
+        if line := set_aside_line(entry):
+            print(f"set aside in {entry['file']}: {line}")
     return 0

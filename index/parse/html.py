@@ -1,7 +1,9 @@
 """Turn an HTML briefing into the plain-text layout the parser reads.
 
 `<li>` items become bullets, `<sup>1</sup>` becomes a `[1]` marker, a footnotes section or an
-ordered list after a Sources heading becomes numbered notes. Each output line remembers where
+ordered list after a Sources heading becomes numbered notes. The text of `script`, `style`,
+`noscript`, `template` and `svg` elements is dropped (Converted.set_aside counts it, HIDDEN), and
+so is the `<title>` (read as the title, PAGE_TITLE). Each output line remembers where
 its text stood in the HTML so passages can point back into the original file. Uses the
 standard library's tolerant HTMLParser: broken or deeply nested markup never raises.
 """
@@ -21,6 +23,8 @@ _BLOCK = {
 }  # fmt: skip
 _SKIP = {"script", "style", "head", "noscript", "template", "svg"}
 _LIST_PREFIX = re.compile(r"•|\d{1,5}\.")
+HIDDEN = "script, style or hidden element"
+PAGE_TITLE = "page title"
 _NOTES_HINT = re.compile(r"foot ?notes?|endnotes?|notes|references|sources|bibliograph", re.I)
 
 
@@ -40,6 +44,7 @@ class Converted:
     line_offsets: list[tuple[int, int, int]]  # (start in text, start in HTML, end in HTML)
     title: str | None = None
     date: str | None = None
+    set_aside: list[tuple[str, int]] = field(default_factory=list)  # (reason, non-blank characters)
 
 
 @dataclass
@@ -72,6 +77,7 @@ class _Converter(HTMLParser):
         self.heading: list[str] | None = None
         self.date: str | None = None
         self.notes_section_depth = 0
+        self.dropped = {PAGE_TITLE: 0, HIDDEN: 0}  # non-blank characters of text not converted
 
     # -- helpers -------------------------------------------------------------------------
     def _pos(self) -> int:
@@ -191,8 +197,10 @@ class _Converter(HTMLParser):
         self._touch()
         if self.in_title:
             self.title = (self.title or "") + data
+            self.dropped[PAGE_TITLE] += sum(map(len, data.split()))
             return
         if self.skip_depth:
+            self.dropped[HIDDEN] += sum(map(len, data.split()))
             return
         if self.in_sup:
             self.sup_text.append(data)
@@ -224,4 +232,5 @@ def to_text(source: str) -> Converted:
         text_parts.append(line)
         pos += len(line)
     title = conv.title.strip() if conv.title and conv.title.strip() else conv.h1
-    return Converted("".join(text_parts), offsets, title=title, date=conv.date)
+    set_aside = [(reason, chars) for reason, chars in conv.dropped.items() if chars]
+    return Converted("".join(text_parts), offsets, title=title, date=conv.date, set_aside=set_aside)

@@ -12,6 +12,12 @@ running number, their 1-based position among the body's passages, so a footnote'
 names one passage; a briefing made only of bullets numbers them exactly as a bullets-only reader
 would. Markers are linked to notes the same way in both kinds.
 
+Long blocks: a bullet or paragraph over MAX_PASSAGE_CHARS (a PDF page, a pasted report, a web
+page's one-line block) becomes several passages of the same kind and section, numbered on in the
+running order. Cuts fall at sentence ends, each passage holding as many whole sentences as fit; a
+sentence longer than the limit is cut at a space. Each passage keeps the markers inside it, so
+its own notes, and its own offsets into the text. Notes are never cut.
+
 Set aside by rule, never as passages:
 - the front matter (`---` … `---`), read for `title` and `date`;
 - the title line: among the first three non-blank lines, before any passage, the first that is a
@@ -23,6 +29,11 @@ Set aside by rule, never as passages:
   between blank lines that does not end like a sentence nor start in lower case. A heading is no
   passage but names the section of the passages under it (`Passage.section`, "Analysis › Sahel");
 - markup-only lines: horizontal rules and table separator rows.
+- a note whose number another note already has, or with no text.
+Briefing.indexed_chars counts the non-blank characters inside passages (markers included) and
+Briefing.set_aside the others by rule: FRONT_MATTER, TITLE_LINE, DATE_LINE, HEADING (the notes
+heading too), DUPLICATE_NOTE, and MARKUP for the rest (bullet signs, note numbers, `>` and `|`,
+rules, blocks of markers only). The two add up to the text's non-blank characters.
 A heading with no passage under it is reported in the warnings with its length in characters.
 A body with no passage at all keeps its title line and headings as paragraphs, so a note of one
 short line is still indexed.
@@ -30,6 +41,7 @@ short line is still indexed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +70,25 @@ _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _TABLE_ROW = re.compile(r"^\s*\|(.*?)\|?\s*$")
 _SENTENCE_END = (".", "!", "?", "…", "»", "”", ":", ";", ",")
 _LEADING_LINES = 3  # a title line and a date line are looked for among the first lines only
+# The embedder reads 256 word pieces, about 1,000-1,200 characters of French: past this length a
+# passage's tail is invisible to the dense search, so longer blocks are cut into several passages.
+MAX_PASSAGE_CHARS = 1_000
+# Why text is not in any passage (Briefing.set_aside), one name per rule of the module docstring.
+FRONT_MATTER = "front matter"
+TITLE_LINE = "title line"
+DATE_LINE = "date line"
+HEADING = "heading"
+DUPLICATE_NOTE = "duplicate note"
+MARKUP = "markup"
+_REASONS = (FRONT_MATTER, TITLE_LINE, DATE_LINE, HEADING, DUPLICATE_NOTE, MARKUP)  # the order reported
+# A sentence end inside a block: closing punctuation, closing quotes or brackets, the markers that
+# follow it, then a space and a next sentence that does not start in lower case. "M. Dupont" and
+# "J. Smith" (a lone capital before the point) are initials, not sentence ends.
+_SENTENCE_BREAK = re.compile(
+    r"(?<![\s.][A-ZÀ-Þ])[.!?…]+[»”\"’')\]]*"
+    r"(?:\s?(?:\[\^?[^\]\s]{1,40}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+))*"
+    r"(?=\s+(?![a-zß-ÿ])\S)"
+)
 
 
 @dataclass(slots=True)
@@ -80,14 +111,55 @@ class _Block:
     number: int | None = None
     kind: PassageKind = "bullet"
     section: str | None = None
+    part_starts: list[int] = field(default_factory=list)  # text offset of each part after the first
 
     def add(self, line: _Line, content_start: int) -> None:
         self.parts.append(line.text[content_start - line.start :])
+        self.part_starts.append(content_start)
         self.end = line.end
 
     @property
     def raw(self) -> str:
         return "\n".join(self.parts)
+
+    def pieces(self) -> list[tuple[str, int, int]]:
+        """The block cut into passages of at most MAX_PASSAGE_CHARS: (raw text, start, end) each.
+
+        Cuts fall at sentence ends, each piece holding as many whole sentences as fit; a sentence
+        longer than the limit is cut at its last space that fits, a run with no space at the limit.
+        Start and end are offsets into the text, so a piece points at its own sentences.
+        """
+        raw = self.raw
+        if len(raw) <= MAX_PASSAGE_CHARS:
+            return [(raw, self.start, self.end)]
+        raw_starts, text_starts = [0], [self.start]
+        for part, start in zip(self.parts, self.part_starts, strict=False):
+            raw_starts.append(raw_starts[-1] + len(part) + 1)
+            text_starts.append(start)
+
+        def offset(i: int) -> int:
+            k = bisect.bisect_right(raw_starts, i) - 1
+            return text_starts[k] + i - raw_starts[k]
+
+        ends = [m.end() for m in _SENTENCE_BREAK.finditer(raw)]
+        pieces: list[tuple[str, int, int]] = []
+        pos, n = 0, len(raw)
+        while pos < n:
+            while pos < n and raw[pos].isspace():
+                pos += 1
+            if pos == n:
+                break
+            limit = pos + MAX_PASSAGE_CHARS
+            if limit >= n:
+                cut = len(raw.rstrip())
+            elif (k := bisect.bisect_right(ends, limit) - 1) >= 0 and ends[k] > pos:
+                cut = ends[k]
+            else:
+                space = max(raw.rfind(c, pos + 1, limit + 1) for c in " \t\n")
+                cut = space if space > pos else limit
+            pieces.append((raw[pos:cut], offset(pos), offset(cut - 1) + 1))
+            pos = cut
+        return pieces
 
 
 def _lines(text: str) -> list[_Line]:
@@ -161,27 +233,31 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
         notes.append(block)
 
     body = _read_body(body_lines, title)
+    if first:
+        body.set_aside.append((FRONT_MATTER, 0, lines[first - 1].end))
+    if heading_at is not None:
+        body.set_aside.append((HEADING, lines[heading_at].start, lines[heading_at].end))
     title = title or body.title
     date = date or body.date or date_from_filename(Path(path).name)
 
     state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
     passages: list[Passage] = []
     for block in body.blocks:
-        clean, cited = strip_markers(block.raw, state)
-        if clean:
-            passages.append(
-                Passage(block.kind, 0, clean, block.start, block.end, footnotes=cited, section=block.section)
-            )
+        for raw, start, end in block.pieces():
+            clean, cited = strip_markers(raw, state)
+            if clean:
+                passages.append(
+                    Passage(block.kind, 0, clean, start, end, footnotes=cited, section=block.section)
+                )
     # One running number over bullets and paragraphs, after dropping blocks that were only markers.
     for position, p in enumerate(passages, start=1):
         p.number = position
 
     by_number: dict[int, Passage] = {}
     for block in sorted(notes, key=lambda b: b.number or 0):
-        if block.number is None or block.number in by_number:
-            continue
         clean = normalise_space(block.raw)
-        if not clean:
+        if block.number is None or block.number in by_number or not clean:
+            body.set_aside.append((DUPLICATE_NOTE, block.start, block.end))
             continue
         note = Passage("footnote", block.number, clean, block.start, block.end, source=parse_source(clean))
         by_number[block.number] = note
@@ -191,15 +267,46 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
             by_number[n].cited_by.append(passage.number)
 
     language = detect_language(" ".join(p.text for p in passages))
+    all_passages = passages + [by_number[n] for n in sorted(by_number)]
+    indexed, set_aside = _count(text, all_passages, body.set_aside)
     return Briefing(
         id="",
         path=path,
         title=title,
         date=date,
         language=language,
-        passages=passages + [by_number[n] for n in sorted(by_number)],
+        passages=all_passages,
         warnings=body.warnings + state.warnings,
+        indexed_chars=indexed,
+        set_aside=set_aside,
     )
+
+
+def _non_blank(text: str) -> int:
+    return sum(map(len, text.split()))
+
+
+def _count(
+    text: str, passages: list[Passage], spans: list[tuple[str, int, int]]
+) -> tuple[int, list[tuple[str, int]]]:
+    """Non-blank characters inside passages, and the others summed by why they were set aside.
+
+    Every non-blank character of `text` is counted once: inside a passage's span (markers
+    included), in a span set aside by a named rule, or else as markup (bullet signs, note
+    numbers, quote and table signs, rules, blocks of markers only).
+    """
+    indexed, reach = 0, 0
+    for start, end in sorted((p.start, p.end) for p in passages):
+        if end > max(start, reach):  # spans that overlap are counted once
+            indexed += _non_blank(text[max(start, reach) : end])
+            reach = end
+    by_reason: dict[str, int] = {}
+    for reason, start, end in spans:
+        by_reason[reason] = by_reason.get(reason, 0) + _non_blank(text[start:end])
+    by_reason[MARKUP] = by_reason.get(MARKUP, 0) + max(
+        _non_blank(text) - indexed - sum(by_reason.values()), 0
+    )
+    return indexed, [(reason, by_reason[reason]) for reason in _REASONS if by_reason.get(reason)]
 
 
 def _parse_notes(lines: list[_Line]) -> list[_Block]:
@@ -242,6 +349,7 @@ class _Body:
     title: str | None = None
     date: str | None = None
     warnings: list[str] = field(default_factory=list)
+    set_aside: list[tuple[str, int, int]] = field(default_factory=list)  # (reason, start, end) in the text
 
 
 def _is_heading(stripped: str) -> bool:
@@ -282,14 +390,14 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
         seen += 1
         if body.date is None and kinds[i] == "text" and _is_date_line(stripped):
             body.date = find_date(stripped)
-            set_aside[i] = "date line"
-        elif "title line" not in set_aside.values() and (
+            set_aside[i] = DATE_LINE
+        elif TITLE_LINE not in set_aside.values() and (
             kinds[i] == "heading"
             or (len(stripped) <= 200 and not stripped.endswith(_SENTENCE_END))
             or normalise_space(stripped) == known_title
         ):
             body.title = _heading_text(stripped) or None
-            set_aside[i] = "title line"
+            set_aside[i] = TITLE_LINE
         else:
             break
 
@@ -316,6 +424,7 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
                 sections.pop()
             sections.append((level, _heading_text(stripped)))
             pending[i] = len(sections[-1][1])
+            body.set_aside.append((HEADING, line.start, line.end))
             current, blank_before = None, True
             continue
         section = " › ".join(h for _, h in sections if h) or None
@@ -351,13 +460,19 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
 
     if not body.blocks:
         # A note of one short line, or of headings only, is still worth indexing.
+        # Its headings and title line become those passages; only a date line stays set aside.
+        body.set_aside = [
+            (DATE_LINE, lines[i].start, lines[i].end) for i, why in set_aside.items() if why == DATE_LINE
+        ]
         for i in sorted({*set_aside, *pending}):
-            if set_aside.get(i) == "date line":
+            if set_aside.get(i) == DATE_LINE:
                 continue
             line = lines[i]
             indent = len(line.text) - len(line.text.lstrip())
             body.blocks.append(_Block(line.start + indent, line.end, [line.text.strip()], kind="paragraph"))
         pending.clear()
+    else:
+        body.set_aside.extend((reason, lines[i].start, lines[i].end) for i, reason in set_aside.items())
     if pending:
         chars = sum(pending.values())
         body.warnings.append(

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -31,8 +32,20 @@ from index.store.representation import briefing_text, char_grams, passage_texts
 EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm"}
 
 
+# A file whose set-aside characters are over this share of its non-blank ones gets a warning.
+MOSTLY_SET_ASIDE = 0.5
+# What every briefing sets aside (its title, headings, bullet signs): not worth a line on its own.
+_ROUTINE = {"front matter", "title line", "date line", "heading", "markup"}
+
+
 @dataclass
 class IndexReport:
+    """What a run did. `files` has one entry per file parsed in this run (new or changed), in
+    order: {"file", "indexed_chars", "set_aside_chars", "set_aside": [{"reason", "chars"}]}, the
+    non-blank characters inside passages and those set aside by a rule of index/parse (their sum
+    is the parsed text's non-blank characters; see index/parse/layout.py). Unchanged files are
+    carried over without being read again, so they have no entry."""
+
     briefings: int = 0
     passages: int = 0
     added: int = 0
@@ -40,10 +53,40 @@ class IndexReport:
     removed: int = 0
     skipped: list[dict[str, str]] = field(default_factory=list)
     warnings: list[dict[str, str]] = field(default_factory=list)
+    files: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         """The `index --json` summary: the fields in their order."""
         return asdict(self)
+
+
+def file_entry(path: str, briefing: Briefing) -> dict[str, Any]:
+    """The `files` entry of one parsed file: characters indexed and set aside, by reason."""
+    return {
+        "file": path,
+        "indexed_chars": briefing.indexed_chars,
+        "set_aside_chars": sum(chars for _, chars in briefing.set_aside),
+        "set_aside": [{"reason": reason, "chars": chars} for reason, chars in briefing.set_aside],
+    }
+
+
+def mostly_set_aside(entry: dict[str, Any]) -> bool:
+    total = entry["indexed_chars"] + entry["set_aside_chars"]
+    return total > 0 and entry["set_aside_chars"] > MOSTLY_SET_ASIDE * total
+
+
+def set_aside_line(entry: dict[str, Any]) -> str | None:
+    """One line on what a file set aside, or None when it is only what every briefing sets aside.
+
+    Notable: most of the file set aside, or any text set aside for a reason beyond the title,
+    date, front matter, headings and markup (a duplicate note, a script).
+    """
+    unusual = any(item["reason"] not in _ROUTINE for item in entry["set_aside"])
+    if not (unusual or mostly_set_aside(entry)):
+        return None
+    reasons = ", ".join(f"{item['reason']} {item['chars']:,}" for item in entry["set_aside"])
+    total = entry["indexed_chars"] + entry["set_aside_chars"]
+    return f"{entry['set_aside_chars']:,} of {total:,} characters set aside ({reasons})"
 
 
 def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[str, str]]]:
@@ -155,6 +198,17 @@ def update_index(
                 continue
             for w in briefing.warnings:
                 report.warnings.append({"file": path, "warning": w})
+            entry_chars = file_entry(path, briefing)
+            report.files.append(entry_chars)
+            if mostly_set_aside(entry_chars):
+                total = entry_chars["indexed_chars"] + entry_chars["set_aside_chars"]
+                report.warnings.append(
+                    {
+                        "file": path,
+                        "warning": f"most of the text is set aside, not indexed: "
+                        f"{entry_chars['set_aside_chars']:,} of {total:,} characters",
+                    }
+                )
             if path in old_files:
                 report.updated += 1
             if briefing.id not in entries:
