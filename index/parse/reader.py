@@ -43,6 +43,7 @@ def parse_text(text: str, path: str) -> Briefing:
     """Parse decoded text. HTML is recognised by its tags and converted first."""
     offsets: list[tuple[int, int, int]] | None = None
     title = date = None
+    converted = None
     if html_layout.looks_like_html(text):
         converted = html_layout.to_text(text)
         source_text, text, offsets = text, converted.text, converted.line_offsets
@@ -50,6 +51,8 @@ def parse_text(text: str, path: str) -> Briefing:
     else:
         source_text = text
     briefing = parse_layout(text, path, title, date)
+    if converted is not None:  # what the HTML conversion dropped counts as set aside too
+        briefing.set_aside = converted.set_aside + briefing.set_aside
     briefing.id = briefing_id(source_text)
     if offsets is not None:
         _map_offsets(briefing, offsets)
