@@ -28,7 +28,7 @@ from index.store.embed import Embedder
 from index.store.lexical import LexicalIndex, tokenize, with_bigrams
 from index.store.representation import briefing_text, char_grams, passage_texts
 
-EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".docx"}
+EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
 
 
 @dataclass
