@@ -6,9 +6,10 @@ by their vertical position and read top to bottom, left to right (one column). T
 - footnote markers: a run of digits set smaller than its line's text (by 15 % or more) or raised
   above its baseline becomes a `[n]` marker; other small or raised characters (`1er`, `XXe`) stay
   text;
-- page headers and footers: among the first and last two lines of each page, a line whose text
-  (numbers ignored) comes back on at least half of the pages (two at least) at the same height,
-  and a page number (`3`, `Page 3`, `3 / 10`, `- 3 -`) at the very top or bottom, are set aside;
+- page headers and footers: among the first and last two lines of each page, within 12 % of the
+  page height from its top or bottom, a line whose text (numbers ignored) comes back on at least
+  half of the pages (two at least) at the same height, and a page number (`3`, `Page 3`,
+  `3 / 10`, `- 3 -`) as the first or last line, are set aside;
 - page-bottom footnotes: the lines closing a page, set smaller than the body text, from the first
   that starts with a number (`1`, `1.`, a superscript `¹`) on, are notes; a small line before that
   number continues the note of an earlier page. They are gathered under one `## Notes` heading as
@@ -43,6 +44,7 @@ _SMALLER = 0.85  # a marker's size at most this share of its line's size
 _RAISED = 0.2  # or its bottom this share of the line's size above the line's bottom
 _NOTE_SIZE = 0.92  # footnote lines are set at most this share of the body size
 _HEADING_SIZE = 1.15  # heading lines at least this share of the body size
+_EDGE = 0.12  # headers and footers stand in this share of the page height at its top or bottom
 _BULLET = re.compile(r"^[•●▪◦‣∙■□➢►✓✔*–—-]\s*")
 _NOTE_START = re.compile(r"^(?:\[(\d{1,4})\]|(\d{1,4})[.)]?(?=\s))\s*")
 _PAGE_NUMBER = re.compile(
@@ -169,11 +171,12 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[
         edge = {*range(min(2, len(lines))), *range(max(len(lines) - 2, 0), len(lines))}
         for i in sorted(edge):
             line = lines[i]
+            near_edge = line.top < _EDGE * heights[p] or line.bottom > (1 - _EDGE) * heights[p]
+            if not near_edge:
+                continue
             key = re.sub(r"\d+", "#", line.text.lower())
             seen.setdefault(key, []).append((p, i, line.top))
-            first_or_last = i in (0, len(lines) - 1)
-            near_edge = line.top < 0.12 * heights[p] or line.bottom > 0.88 * heights[p]
-            if first_or_last and near_edge and _PAGE_NUMBER.match(line.text):
+            if i in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text):
                 out.add((p, i))
     needed = max(2, math.ceil(len(pages) / 2))
     for where in seen.values():
