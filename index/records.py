@@ -35,6 +35,7 @@ class Passage:
     cited_by: list[int] = field(default_factory=list)  # footnote -> numbers of the passages citing it
     source: Source | None = None  # footnotes only
     section: str | None = None  # headings above a bullet or paragraph, "Analysis › Sahel"; not stored
+    page: int | None = None  # 1-based page of a PDF where the passage starts; None for other formats
 
 
 @dataclass

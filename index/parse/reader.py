@@ -1,4 +1,10 @@
-"""Read a briefing file: decode its bytes, pick the reader for its format, and check what came out."""
+"""Read a briefing file: pick the reader for its format, decode its bytes, and check what came out.
+
+Binary formats are chosen by the file's suffix before any text decoding: `.docx` (index.parse.docx)
+and `.pdf` (index.parse.pdf) are converted to the text layout, which layout.py then reads like
+any text file; a PDF passage also gets the page it starts on. Every other file is decoded as
+text, and HTML is recognised by its tags.
+"""
 
 from __future__ import annotations
 
@@ -18,10 +24,46 @@ def briefing_id(text: str) -> str:
     return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()[:16]
 
 
+BINARY_SUFFIXES = (".docx", ".pdf")
+
+
 def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
-    """Decode and parse a file's bytes. Raises SkippedFile for unusable files."""
+    """Read a file's bytes by its format. Raises SkippedFile for unusable files."""
+    suffix = Path(path).suffix.lower()
+    if suffix in BINARY_SUFFIXES:
+        if len(data) > max_bytes:
+            raise SkippedFile(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
+        if suffix == ".pdf":
+            return _parse_pdf(data, path)
+        return _parse_docx(data, path, max_bytes)
     text, _encoding = decode(data, max_bytes=max_bytes)
     return parse_text(text, path)
+
+
+def _parse_docx(data: bytes, path: str, max_bytes: int) -> Briefing:
+    """A Word document through its text layout; offsets point into that converted text."""
+    from index.parse import docx
+
+    converted = docx.to_text(data, max_bytes=max_bytes)
+    briefing = parse_layout(converted.text, path, None, None)
+    briefing.id = briefing_id(converted.text)
+    if not briefing.passages:
+        raise SkippedFile("no text to index")
+    return briefing
+
+
+def _parse_pdf(data: bytes, path: str) -> Briefing:
+    """A text PDF through its text layout; each passage keeps the page it starts on."""
+    from index.parse import pdf
+
+    converted = pdf.to_text(data)
+    briefing = parse_layout(converted.text, path, None, None)
+    briefing.id = briefing_id(converted.text)
+    for p in briefing.passages:
+        p.page = converted.page_at(p.start)
+    if not briefing.passages:
+        raise SkippedFile("no text to index")
+    return briefing
 
 
 def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:

@@ -69,6 +69,7 @@ class Hit:
     row: int
     footnotes: list[dict[str, Any]] = field(default_factory=list)  # bullet -> its sources
     cited_by: list[dict[str, Any]] = field(default_factory=list)  # footnote -> bullets citing it
+    page: int | None = None  # the PDF page the passage starts on; None for other formats
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -76,6 +77,7 @@ class Hit:
             "file": self.file,
             "kind": self.kind,
             "number": self.number,
+            "page": self.page,
             "text": self.text,
             "score": round(self.score, 4),
             "footnotes": self.footnotes,
@@ -280,6 +282,7 @@ class Searcher:
                 briefing_date=r["date"],
                 briefing_title=r["title"],
                 row=int(row),
+                page=database.page_of(r),
             )
             if r["kind"] != "footnote":
                 hit.footnotes = [
@@ -297,7 +300,7 @@ class Searcher:
                     )
                 ]
                 hit.cited_by = [
-                    {"number": p["number"], "text": p["text"], "kind": kind}
+                    {"number": p["number"], "text": p["text"], "kind": kind, "page": database.page_of(p)}
                     for kind, p in sorted(citing, key=lambda kp: kp[1]["number"])
                 ]
             out.append(hit)
@@ -325,5 +328,6 @@ def _note_json(r: sqlite3.Row) -> dict[str, Any]:
     return {
         "number": r["number"],
         "text": r["text"],
+        "page": database.page_of(r),
         "source": json.loads(r["source"]) if r["source"] else None,
     }

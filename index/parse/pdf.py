@@ -1,0 +1,347 @@
+"""Turn a text PDF briefing into the plain-text layout the parser reads, remembering pages.
+
+Read with pdfplumber (pdfminer.six underneath): the characters of each page, grouped into lines
+by their vertical position and read top to bottom, left to right (one column). Then:
+
+- footnote markers: a run of digits set smaller than its line's text (by 15 % or more) or raised
+  above its baseline becomes a `[n]` marker; other small or raised characters (`1er`, `XXe`) stay
+  text;
+- page headers and footers: among the first and last two lines of each page, within 12 % of the
+  page height from its top or bottom, a line whose text (numbers ignored) comes back on at least
+  half of the pages (two at least) at the same height, and a page number (`3`, `Page 3`,
+  `3 / 10`, `- 3 -`) as the first or last line, are set aside;
+- page-bottom footnotes: the lines closing a page, set smaller than the body text, from the first
+  that starts with a number (`1`, `1.`, a superscript `¹`) on, are notes; a small line before that
+  number continues the note of an earlier page. They are gathered under one `## Notes` heading as
+  `n. text`, so markers on any page reach them;
+- blocks: a line set larger than the body is a heading (`#`, `##`, … by size), a line starting
+  with a bullet sign a bullet, and lines are joined into a paragraph until a wider gap, a short
+  line ending a sentence, a change of size, or a bullet. A paragraph cut by a page break (not
+  ending like a sentence) goes on across it. A hyphen between two lower-case word halves at a
+  line end is removed.
+
+Like a .docx, a PDF has no text offsets, so passages point into the converted text
+(`Converted.text`); `Converted.pages` maps offsets of that text to 1-based page numbers.
+A PDF whose pages have no characters at all (a scan, an image export) has no text layer and is
+skipped; rotated text (stamps, watermarks) is set aside.
+"""
+
+from __future__ import annotations
+
+import bisect
+import io
+import itertools
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from index.parse.docx import markers_before_stop
+from index.records import SkippedFile
+
+_SMALLER = 0.85  # a marker's size at most this share of its line's size
+_RAISED = 0.2  # or its bottom this share of the line's size above the line's bottom
+_NOTE_SIZE = 0.92  # footnote lines are set at most this share of the body size
+_HEADING_SIZE = 1.15  # heading lines at least this share of the body size
+_EDGE = 0.12  # headers and footers stand in this share of the page height at its top or bottom
+_BULLET = re.compile(r"^[•●▪◦‣∙■□➢►✓✔*–—-]\s*")
+_NOTE_START = re.compile(r"^(?:\[(\d{1,4})\]|(\d{1,4})[.)]?(?=\s))\s*")
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-–—]\s*\d{1,4}\s*[-–—]|(?:page|p\.)?\s*\d{1,4}(?:\s*(?:/|sur|of|de)\s*\d{1,4})?)$", re.I
+)
+_SENTENCE_END = (".", "!", "?", "…", "»", "”", ":", ";")
+_LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
+
+
+@dataclass
+class _Line:
+    page: int  # 1-based
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float  # the size most of its characters are set in
+    text: str  # markers as `[n]`
+
+
+@dataclass
+class Converted:
+    text: str
+    pages: list[tuple[int, int]]  # (offset in text, page), offsets increasing
+    notes: int = 0
+    page_count: int = 0
+    set_aside: list[str] = field(default_factory=list)  # header and footer lines, once each
+
+    def page_at(self, offset: int) -> int | None:
+        i = bisect.bisect_right([o for o, _ in self.pages], offset) - 1
+        return self.pages[i][1] if i >= 0 else None
+
+
+def _is_private_bullet(ch: str) -> bool:
+    return len(ch) == 1 and 0xE000 <= ord(ch) <= 0xF8FF  # Symbol/Wingdings bullets in Word exports
+
+
+def _page_lines(chars: list[dict[str, Any]], page: int) -> list[_Line]:
+    """Group a page's characters into lines and write each line's text with `[n]` markers."""
+    chars = [c for c in chars if c.get("upright", True) and c["text"]]
+    chars.sort(key=lambda c: (c["top"], c["x0"]))
+    groups: list[list[dict[str, Any]]] = []
+    top = bottom = 0.0
+    for c in chars:
+        mid = (c["top"] + c["bottom"]) / 2
+        if groups and top <= mid <= bottom:
+            groups[-1].append(c)
+            top, bottom = min(top, c["top"]), max(bottom, c["bottom"])
+        else:
+            groups.append([c])
+            top, bottom = c["top"], c["bottom"]
+    lines = []
+    for group in groups:
+        line = _line(group, page)
+        if line is not None:
+            lines.append(line)
+    return lines
+
+
+def _line(group: list[dict[str, Any]], page: int) -> _Line | None:
+    group.sort(key=lambda c: c["x0"])
+    visible = [c for c in group if c["text"].strip()]
+    if not visible:
+        return None
+    sizes = Counter(round(c["size"], 1) for c in visible)
+    size = sizes.most_common(1)[0][0]
+    main = [c for c in visible if round(c["size"], 1) == size]
+    line_bottom = sorted(c["bottom"] for c in main)[len(main) // 2]
+
+    def small(c: dict[str, Any]) -> bool:
+        return c["size"] <= _SMALLER * size or line_bottom - c["bottom"] >= _RAISED * size
+
+    out: list[str] = []
+    prev: dict[str, Any] | None = None
+    i = 0
+    while i < len(group):
+        c = group[i]
+        text = c["text"]
+        gap = c["x0"] - prev["x1"] if prev is not None else 0.0
+        if (
+            prev is not None
+            and text.strip()
+            and prev["text"].strip()
+            and gap > 0.2 * min(c["size"], prev["size"])
+        ):
+            out.append(" ")  # a gap the PDF draws without a space character
+        if text.isdigit() and small(c):
+            run = [c]
+            j = i + 1
+            while (
+                j < len(group)
+                and small(group[j])
+                and (group[j]["text"].isdigit() or group[j]["text"] in ",-–")
+            ):
+                run.append(group[j])
+                j += 1
+            numbers = [n for n in re.split(r"[,\-–]", "".join(x["text"] for x in run)) if n]
+            out.append("".join(f"[{n}]" for n in numbers))
+            prev, i = run[-1], j
+            continue
+        if not out and _is_private_bullet(text):
+            text = "•"
+        out.append(text.translate(_LIGATURES))
+        prev, i = c, i + 1
+    text = re.sub(r"\s+", " ", "".join(out)).strip()
+    if not text:
+        return None
+    return _Line(
+        page,
+        min(c["top"] for c in visible),
+        max(c["bottom"] for c in visible),
+        min(c["x0"] for c in visible),
+        max(c["x1"] for c in visible),
+        size,
+        text,
+    )
+
+
+def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[int, int]]:
+    """(page index, line index) of headers, footers and page numbers."""
+    out: set[tuple[int, int]] = set()
+    seen: dict[str, list[tuple[int, int, float]]] = {}
+    for p, lines in enumerate(pages):
+        edge = {*range(min(2, len(lines))), *range(max(len(lines) - 2, 0), len(lines))}
+        for i in sorted(edge):
+            line = lines[i]
+            near_edge = line.top < _EDGE * heights[p] or line.bottom > (1 - _EDGE) * heights[p]
+            if not near_edge:
+                continue
+            key = re.sub(r"\d+", "#", line.text.lower())
+            seen.setdefault(key, []).append((p, i, line.top))
+            if i in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text):
+                out.add((p, i))
+    needed = max(2, math.ceil(len(pages) / 2))
+    for where in seen.values():
+        if len({p for p, _, _ in where}) < needed:
+            continue
+        tops = sorted(t for _, _, t in where)
+        median = tops[len(tops) // 2]
+        out.update((p, i) for p, i, t in where if abs(t - median) <= 0.02 * heights[p])
+    return out
+
+
+def _split_notes(lines: list[_Line], body_size: float, height: float) -> int:
+    """Index of the first line of the page-bottom notes block (len(lines) when there is none)."""
+    start = len(lines)
+    while start > 0 and lines[start - 1].size <= _NOTE_SIZE * body_size and lines[start - 1].top > height / 2:
+        start -= 1
+    return start
+
+
+def to_text(data: bytes) -> Converted:
+    """Convert a PDF's bytes to the text layout; SkippedFile when it cannot be read or has no text."""
+    try:
+        import pdfplumber
+
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            heights = [float(p.height) for p in pdf.pages]
+            raw = [p.chars for p in pdf.pages]
+    except Exception as exc:  # pdfminer raises many kinds on a broken or encrypted file
+        name = type(exc).__name__
+        if "Password" in name or "Encrypt" in name:
+            raise SkippedFile("encrypted PDF: cannot read its text") from exc
+        raise SkippedFile(f"not a readable PDF ({str(exc).strip() or name})") from exc
+    if not any(c["text"].strip() for chars in raw for c in chars):
+        raise SkippedFile("no text layer (scanned PDF?)")
+
+    pages = [_page_lines(chars, n) for n, chars in enumerate(raw, start=1)]
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes[line.size] += len(line.text)
+    body_size = sizes.most_common(1)[0][0]
+
+    running = _running_lines(pages, heights)
+    set_aside = list(dict.fromkeys(pages[p][i].text for p, i in sorted(running)))
+    body: list[_Line] = []
+    notes: list[tuple[int, int, list[str]]] = []  # (number, page, parts)
+    for p, lines in enumerate(pages):
+        kept = [line for i, line in enumerate(lines) if (p, i) not in running]
+        cut = _split_notes(kept, body_size, heights[p])
+        first_numbered = next((k for k in range(cut, len(kept)) if _NOTE_START.match(kept[k].text)), None)
+        if first_numbered is None:
+            body.extend(kept)
+            continue
+        if notes:
+            notes[-1][2].extend(line.text for line in kept[cut:first_numbered])
+            body.extend(kept[:cut])
+        else:
+            body.extend(kept[:first_numbered])
+        for line in kept[first_numbered:]:
+            if m := _NOTE_START.match(line.text):
+                notes.append((int(m[1] or m[2]), line.page, [line.text[m.end() :]]))
+            else:
+                notes[-1][2].append(line.text)
+
+    body = _glue_lone_markers(body, body_size)
+    out: list[str] = []
+    offsets: list[tuple[int, int]] = []
+    pos = 0
+
+    def emit(text: str, page: int) -> None:
+        nonlocal pos
+        if out:
+            out.append("\n\n")
+            pos += 2
+        offsets.append((pos, page))
+        out.append(text)
+        pos += len(text)
+
+    for kind, level, page, parts in _blocks(body, body_size):
+        text = _join(parts)
+        if kind == "heading":
+            emit("#" * level + " " + text, page)
+        elif kind == "bullet":
+            emit("- " + markers_before_stop(text), page)
+        else:
+            emit(markers_before_stop(text), page)
+    if notes:
+        emit("## Notes", notes[0][1])
+        for number, page, parts in notes:
+            offsets.append((pos + 1, page))
+            entry = f"\n{number}. {_join(parts)}"
+            out.append(entry)
+            pos += len(entry)
+    out.append("\n")
+    return Converted("".join(out), offsets, len(notes), len(pages), set_aside)
+
+
+def _glue_lone_markers(lines: list[_Line], body_size: float) -> list[_Line]:
+    """A small number alone on a line right under a body line is that line's marker, wrapped."""
+    out: list[_Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.page == line.page
+            and line.text.isdigit()
+            and line.size <= _SMALLER * body_size
+            and line.top - prev.bottom < body_size
+        ):
+            prev.text += f"[{line.text}]"
+            continue
+        out.append(line)
+    return out
+
+
+def _join(parts: list[str]) -> str:
+    """A block's lines as one line; `gouverne-` + `ment` → `gouvernement`."""
+    text = ""
+    for part in parts:
+        if text.endswith("-") and len(text) > 1 and text[-2].islower() and part[:1].islower():
+            text = text[:-1] + part
+        else:
+            text = f"{text} {part}" if text else part
+    return text
+
+
+def _blocks(lines: list[_Line], body_size: float) -> list[tuple[str, int, int, list[str]]]:
+    """(kind, heading level, page, lines) of the body's headings, bullets and paragraphs."""
+    heading_sizes = sorted({ln.size for ln in lines if ln.size >= _HEADING_SIZE * body_size}, reverse=True)
+    pitches = [
+        b.top - a.top
+        for a, b in itertools.pairwise(lines)
+        if a.page == b.page and a.size == b.size == body_size and b.top > a.top
+    ]
+    pitch = sorted(pitches)[len(pitches) // 2] if pitches else 1.2 * body_size
+    right = Counter(round(ln.x1) for ln in lines if ln.size == body_size)
+    right_edge = max(right) if right else 0.0
+    blocks: list[tuple[str, int, int, list[str]]] = []
+    prev: _Line | None = None
+    for line in lines:
+        is_heading = line.size in heading_sizes
+        bullet = _BULLET.match(line.text) if not is_heading else None
+        text = line.text[bullet.end() :] if bullet else line.text
+        if not text:
+            continue
+        kind = "heading" if is_heading else "bullet" if bullet else "paragraph"
+        level = heading_sizes.index(line.size) + 1 if is_heading else 0
+        new = True
+        if prev is not None and blocks and not bullet:
+            last_kind = blocks[-1][0]
+            if prev.page == line.page:
+                same = prev.size == line.size and (last_kind == "heading") == is_heading
+                close = (
+                    line.top - prev.top <= 1.35 * pitch
+                    if not is_heading
+                    else line.top - prev.bottom < line.size
+                )
+                ended = prev.text.endswith(_SENTENCE_END) and prev.x1 < right_edge - 3 * body_size
+                new = not (same and close and not ended)
+            else:
+                # A page break inside a paragraph or bullet: it goes on when it did not end a sentence.
+                new = is_heading or last_kind == "heading" or blocks[-1][3][-1].endswith(_SENTENCE_END)
+        if new:
+            blocks.append((kind, level, line.page, [text]))
+        else:
+            blocks[-1][3].append(text)
+        prev = line
+    return blocks
