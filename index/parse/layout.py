@@ -69,6 +69,7 @@ _RULE = re.compile(r"^\s*(?:([-*_])(?:\s*\1){2,}|\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3
 _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _TABLE_ROW = re.compile(r"^\s*\|(.*?)\|?\s*$")
 _SENTENCE_END = (".", "!", "?", "…", "»", "”", ":", ";", ",")
+_TRAILING_MARKER = re.compile(r"(?:\[\^?[\w-]{1,40}\]|\[\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)\s*$")
 _LEADING_LINES = 3  # a title line and a date line are looked for among the first lines only
 # The embedder reads 256 word pieces, about 1,000-1,200 characters of French: past this length a
 # passage's tail is invisible to the dense search, so longer blocks are cut into several passages.
@@ -353,8 +354,14 @@ class _Body:
 
 
 def _is_heading(stripped: str) -> bool:
-    """A plain-text heading: short, not a sentence (no closing punctuation), not lower-case first."""
-    return len(stripped) <= 80 and not stripped.endswith(_SENTENCE_END) and not stripped[:1].islower()
+    """A plain-text heading: short, not a sentence (no closing punctuation), not lower-case first,
+    and citing no note: a line that ends in a marker (`… du pays.[1]`) states a fact."""
+    return (
+        len(stripped) <= 80
+        and not stripped.endswith(_SENTENCE_END)
+        and not stripped[:1].islower()
+        and not _TRAILING_MARKER.search(stripped)
+    )
 
 
 def _is_date_line(raw: str) -> bool:

@@ -222,3 +222,12 @@ def test_generated_documents_keep_every_word_and_link_every_marker(
         for n in cited:
             assert passage.number in next(f for f in b.footnotes if f.number == n).cited_by
     assert [p.number for p in b.body] == list(range(1, len(b.body) + 1))
+
+
+def test_a_short_paragraph_ending_in_its_marker_is_a_paragraph_not_a_heading() -> None:
+    text = "## Analyse\n\nLe pays a réagi.[1]\n\nLa frontière reste fermée[2]\n\n## Notes\n1. AFP, 2 mars 2024.\n2. Reuters, 3 mars 2024.\n"
+    b = parse_text(text, "court.md")
+    assert [(p.kind, p.text, p.footnotes) for p in b.body] == [
+        ("paragraph", "Le pays a réagi.", [1]),
+        ("paragraph", "La frontière reste fermée", [2]),
+    ]
