@@ -14,7 +14,7 @@ from assistant.models.loading import load_embedder, load_generator
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("ask", help="answer a question with quotes from the briefings")
-    add_common(p, llm=True)
+    add_common(p, llm=True, reader=True)
     p.add_argument("question", nargs="?", help="the question")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument(

@@ -17,7 +17,7 @@ from assistant.cli.common import UsageError, add_common
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
-    add_common(p, llm=True)
+    add_common(p, llm=True, reader=True)
     p.add_argument("questions", type=Path)
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="a random sample of this many questions (seed 0)")
