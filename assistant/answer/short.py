@@ -6,7 +6,8 @@ quote, under a prompt of about 200 tokens (prompts/short.LANG.txt: a fixed instr
 example first, so llama.cpp reuses their KV cache from one question to the next, then the quote
 and the question), and writes at most MAX_TOKENS tokens, greedily. Its words are kept only when
 they occur in a quote after the same normalisation as quotes (verify.normalise), starting and
-ending on word boundaries, and say less than the whole quote; the short answer is then the
+ending on word boundaries (a span that differs only in spaces, "50%" for « 50 % », is found
+too), and say less than the whole quote; the short answer is then the
 quote's own characters at that place. A refusal ("je ne sais pas"), a span found in no quote
 or the whole quote give no short answer, and the quote alone stands as before.
 """
@@ -20,16 +21,16 @@ from string import Template
 
 import prompts
 from assistant.answer.extract import lang, split_sentences
-from assistant.answer.verify import normalise
+from assistant.answer.verify import Normalised, normalise
 from assistant.models.llm import Generator
 from index.store.lexical import tokenize
 
 MAX_TOKENS = 24  # a short answer is a name, a number, a date or a few words
 # The quote and the question as the reader sees them, in characters: with the fixed part (about
-# 115 tokens with the chat template) the prompt stays under 250 tokens, at the 3.5 characters
-# per token of Qwen's tokenizer on French.
-MAX_QUOTE_CHARS = 400
-MAX_QUESTION_CHARS = 160
+# 75 tokens with the chat template) the prompt stays under 250 tokens, at the 3.5 characters
+# per token of Qwen's tokenizer on French (3 on dense text).
+MAX_QUOTE_CHARS = 300
+MAX_QUESTION_CHARS = 100
 STOP = ["\n"]
 _REFUSALS = re.compile(
     r"^\W*(je ne sais pas|je ne sais|on ne sait pas|inconnu|aucune?|non précisé|pas d'information|"
@@ -94,6 +95,24 @@ def span_in_quote(span: str, quote: str) -> str | None:
             s, e = n.original(at, end)
             return quote[s:e]
         at = n.text.find(wanted, at + 1)
+    return _spaced_differently(wanted, n, quote)
+
+
+def _spaced_differently(wanted: str, n: Normalised, quote: str) -> str | None:
+    """The quote's characters for a span that differs from it only in spaces ("50%" for
+    « 50 % »), on word boundaries; None otherwise."""
+    kept = [k for k, c in enumerate(n.text) if c != " "]
+    squeezed = "".join(n.text[k] for k in kept)
+    target = wanted.replace(" ", "")
+    at = squeezed.find(target)
+    while at >= 0:
+        first, last = kept[at], kept[at + len(target) - 1] + 1
+        before = n.text[first - 1] if first > 0 else " "
+        after = n.text[last] if last < len(n.text) else " "
+        if not (_word(before) and _word(n.text[first])) and not (_word(after) and _word(n.text[last - 1])):
+            s, e = n.original(first, last)
+            return quote[s:e]
+        at = squeezed.find(target, at + 1)
     return None
 
 
