@@ -3,7 +3,10 @@
 Precedence: command-line flag, then environment variable, then the config file
 (`config.toml` in the user config directory, or $BRIEFING_CONFIG), then the default.
 Keys (file / environment): index / BRIEFING_INDEX, embedder / BRIEFING_EMBEDDER,
-llm / BRIEFING_LLM, llm_url / BRIEFING_LLM_URL, k / BRIEFING_K.
+llm / BRIEFING_LLM, llm_url / BRIEFING_LLM_URL, reader / BRIEFING_READER, k / BRIEFING_K.
+The reader (the instruct model that writes the short answer, assistant/answer/short.py) is a
+models.txt name, a .gguf path, or "none"; unset, it is the main LLM when that follows
+instructions, else the first installed of DEFAULT_READERS, else none.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from index.store.embed import DEFAULT_EMBEDDER
 from index.store.vectors import DEFAULT_HNSW_THRESHOLD
 
 DEFAULT_LLM = "gemma-3-270m-q4_k_m"
+# The readers tried when none is named, best first (short-answer F1 on the PIAF dev set).
+DEFAULT_READERS = ("qwen2.5-coder-1.5b-instruct-q4_k_m", "qwen2.5-coder-0.5b-instruct-q4_k_m")
+NO_READER = "none"
 
 
 class SettingsError(ValueError):
@@ -54,6 +60,7 @@ class Settings:
     embedder: str = DEFAULT_EMBEDDER
     llm: str = DEFAULT_LLM
     llm_url: str | None = None
+    reader: str | None = None  # None: chosen as the module says; NO_READER: no short answer
     k: int = 5
     max_file_bytes: int = DEFAULT_MAX_BYTES
     hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
@@ -67,13 +74,14 @@ class Settings:
             "embedder": os.environ.get("BRIEFING_EMBEDDER"),
             "llm": os.environ.get("BRIEFING_LLM"),
             "llm_url": os.environ.get("BRIEFING_LLM_URL"),
+            "reader": os.environ.get("BRIEFING_READER"),
             "k": os.environ.get("BRIEFING_K"),
         }
         values.update({k: v for k, v in env.items() if v})
         s = cls()
         if values.get("index"):
             s.index_dir = Path(str(values["index"])).expanduser()
-        for key in ("embedder", "llm", "llm_url"):
+        for key in ("embedder", "llm", "llm_url", "reader"):
             if values.get(key):
                 setattr(s, key, str(values[key]))
         if values.get("k") is not None:

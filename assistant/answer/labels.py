@@ -18,6 +18,10 @@ LABELS = {
         "cited_by": "citée par :",
         "searching": "Recherche dans les briefings…",
         "reading": "Lecture des passages avec {model}… {tokens} jetons",
+        "reading_quote": "Lecture de la citation avec {model}…",
+        "read_by": "réponse courte lue par {model}",
+        "no_reader": "Pas de réponse courte : aucun lecteur installé ({hint}).",
+        "reader": "Réponse courte lue par {model}.",
     },
     "en": {
         "bullet": "bullet",
@@ -32,6 +36,10 @@ LABELS = {
         "cited_by": "cited by",
         "searching": "Searching the briefings…",
         "reading": "Reading the passages with {model}… {tokens} tokens",
+        "reading_quote": "Reading the quote with {model}…",
+        "read_by": "short answer read by {model}",
+        "no_reader": "No short answer: no reader is installed ({hint}).",
+        "reader": "Short answer read by {model}.",
     },
 }
 

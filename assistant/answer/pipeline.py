@@ -1,11 +1,14 @@
-"""The answering pipeline: rewrite → translate → retrieve → gate → rerank → generate → verify.
+"""The answering pipeline: rewrite → translate → retrieve → gate → rerank → generate → verify → short answer.
 
 Each step is a module beside this one. The model's words are never trusted: every answer goes
 through verify.py, which keeps only verbatim quotes with valid markers and falls back to the
 extractive answer (extract.py). Before any generation the retrieved evidence must be strong
 enough (gate.py); otherwise the answer is the fixed abstention sentence with the closest
 material listed. Once the gate has passed, the in-process GGUF reorders the passages by its
-likelihood of the question (rerank.py), from the same scores.
+likelihood of the question (rerank.py), from the same scores. Only a model that follows
+instructions generates an answer; a base model reranks and feeds the gate, nothing more. Last, a
+reader (an instruct model, short.py) picks the few words of the quote that answer, which lead
+the answer: « MGIMO de Moscou [1] — Selon le briefing du 15 septembre 2022, « … » [1]. »
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from assistant.answer.extract import ABSTAIN, ContextPassage, Verified, extracti
 from assistant.answer.gate import evidence
 from assistant.answer.rerank import reranker_for
 from assistant.answer.rewrite import Turn, standalone_question
+from assistant.answer.short import short_answer
 from assistant.answer.translate import search_query, translation_for
 from assistant.answer.verify import verify
 from assistant.models.llm import Generator
@@ -62,6 +66,7 @@ class Answer:
     raw: str = ""  # what the model generated, before verification
     changes: list[dict[str, str]] = field(default_factory=list)
     translated_question: str | None = None  # the standalone question in the archive's language
+    short_answer: str | None = None  # verbatim in the first citation's quotes; leads `text`
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +74,7 @@ class Answer:
             "standalone_question": self.standalone_question,
             "translated_question": self.translated_question,
             "answer": self.text,
+            "short_answer": self.short_answer,
             "abstained": self.abstained,
             "citations": self.citations,
             "passages": [h.as_json() for h in self.passages],
@@ -113,10 +119,15 @@ class Assistant:
     """Answers questions about an index with a generator; loaded once, asked many times."""
 
     def __init__(
-        self, searcher: Searcher, generator: Generator | None, settings: AnswerSettings | None = None
+        self,
+        searcher: Searcher,
+        generator: Generator | None,
+        settings: AnswerSettings | None = None,
+        reader: Generator | None = None,
     ):
         self.searcher = searcher
         self.generator = generator
+        self.reader = reader  # writes the short answer (short.py); None: the quote alone
         self.settings = settings or AnswerSettings()
         self.reranker = reranker_for(generator) if self.settings.rerank else None
         self.last_prompt: tuple[str, str] | None = None  # (system, user) of the last generation
@@ -127,7 +138,10 @@ class Assistant:
         history: Sequence[Turn] = (),
         filters: Filters | None = None,
         on_token: Callable[[str], None] | None = None,
+        on_short: Callable[[str], None] | None = None,
     ) -> Answer:
+        """The verified answer. `on_token` gets the pieces an instruct LLM generates; `on_short`
+        gets "" when the reader starts, then the pieces of the short answer it writes."""
         s = self.settings
         start = time.perf_counter()
         archive = self.searcher.languages
@@ -158,15 +172,19 @@ class Assistant:
         model = {
             "llm": self.generator.name if self.generator else "none",
             "embedder": self.searcher.embedder.name,
+            "reader": self.reader.name if self.reader else "none",
         }
 
-        def done(verified: Verified, raw: str = "") -> Answer:
+        def done(verified: Verified, raw: str = "", short: str | None = None) -> Answer:
             timings["total_ms"] = round(1000 * (time.perf_counter() - start), 1)
+            text = verified.text
+            if short is not None:
+                text = f"{short} [{verified.citations[0].marker}] — {text}"
             return Answer(
                 question=question,
                 standalone_question=standalone,
                 language=language,
-                text=verified.text,
+                text=text,
                 abstained=verified.abstained,
                 fallback=verified.fallback,
                 citations=_citation_json(verified),
@@ -179,6 +197,7 @@ class Assistant:
                     for c in verified.changes
                 ],
                 translated_question=translation,
+                short_answer=short,
             )
 
         # On the search order it was fitted on. Names are checked in the question's own language
@@ -201,26 +220,25 @@ class Assistant:
         context = [ContextPassage.from_hit(h, i) for i, h in enumerate(hits, start=1)]
 
         raw = ""
-        if self.generator is not None and s.generate:
-            # A base model cannot follow the answer contract and its text is not used (below), so it
-            # gets a short context and a short budget (see docs/architecture.md).
-            capable = self.generator.follows_instructions
-            shown = context if capable else context[:3]
-            budget = s.max_tokens if capable else min(s.max_tokens, 48)
+        capable = self.generator is not None and self.generator.follows_instructions
+        if self.generator is not None and s.generate and capable:
+            # A base model cannot follow the answer contract: its text would not be used (below),
+            # so it generates nothing.
             system = prompts.render("system", language, abstain=ABSTAIN[language])
             user = prompts.render(
-                "answer", language, context=context_block(shown, language), question=question
+                "answer", language, context=context_block(context, language), question=question
             )
             self.last_prompt = (system, user)
             pieces: list[str] = []
-            for piece in self.generator.stream(system, user, max_tokens=budget, stop=["\nQuestion", "</"]):
+            for piece in self.generator.stream(
+                system, user, max_tokens=s.max_tokens, stop=["\nQuestion", "</"]
+            ):
                 if not pieces:
                     timings["first_token_ms"] = round(1000 * (time.perf_counter() - start), 1)
                 pieces.append(piece)
                 if on_token:
                     on_token(piece)
             raw = "".join(pieces)
-        capable = self.generator is not None and self.generator.follows_instructions
         verified = verify(raw, context, question, language) if capable else None
         if verified is None or (verified.abstained and verified.fallback):
             # Without a model that follows instructions the extractive answer stands: a base
@@ -234,4 +252,21 @@ class Assistant:
                 min_share=FALLBACK_MIN_SHARE,
                 match=translated_to,
             )
-        return done(verified, raw)
+        if self.reader is None or verified.abstained or not verified.citations:
+            return done(verified, raw)
+        # The reader reads the question as the quote was chosen for: in the archive's language.
+        read = time.perf_counter()
+        heard: list[float] = []  # when the reader's first piece came
+
+        def read_piece(text: str) -> None:
+            if text and not heard:
+                heard.append(time.perf_counter())
+            if on_short:
+                on_short(text)
+
+        read_piece("")
+        short = short_answer(self.reader, probe, verified.citations[0].quotes, probe_language, read_piece)
+        timings["short_ms"] = round(1000 * (time.perf_counter() - read), 1)
+        if not timings["first_token_ms"] and heard:  # nothing generated before: the reader's first token
+            timings["first_token_ms"] = round(1000 * (heard[0] - start), 1)
+        return done(verified, raw, short.text if short else None)

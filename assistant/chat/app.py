@@ -176,6 +176,7 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
                 choices = service.model_choices()
                 model = gr.Dropdown(choices, value=choices[0], label="Model")
                 language = gr.Radio(["auto", "fr", "en"], value="auto", label="Answer language")
+            gr.Markdown(render.text(service.reader_note()), elem_id="reader-note")
             with gr.Row():
                 date_from = gr.Textbox(label="From (YYYY-MM-DD)", placeholder="any date")
                 date_to = gr.Textbox(label="To (YYYY-MM-DD)", placeholder="any date")

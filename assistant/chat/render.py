@@ -55,6 +55,9 @@ def answer_html(answer: Answer, turn: int) -> str:
         return f'<div class="reply">{"".join(parts)}</div>'
     markers = {c["marker"] for c in answer.citations}
     escaped = text(answer.text)
+    short = answer.short_answer
+    if short and answer.text.startswith(short):  # the short answer leads, in bold
+        escaped = f'<strong class="short">{text(short)}</strong>{text(answer.text[len(short) :])}'
     # Markers were escaped to entities with the rest; link the ones that cite something.
     escaped_marker = re.compile(r"&#91;(\d+)&#93;")
 
@@ -72,15 +75,24 @@ def _clip(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
-def highlight(passage: str, quotes: Sequence[str]) -> str:
-    """The passage as HTML with each verbatim quote wrapped in <mark>."""
+def highlight(passage: str, quotes: Sequence[str], short: str | None = None) -> str:
+    """The passage as HTML with each verbatim quote wrapped in <mark>, and the short answer in
+    <strong> inside the first quote that holds it."""
     spans: list[tuple[int, int]] = []
     for quote in quotes:
         q = quote.strip()
         start = passage.find(q) if q else -1  # verified quotes are verbatim substrings
         if start >= 0:
             spans.append((start, start + len(q)))
-    return _marked(passage, sorted(spans))
+    spans.sort()
+    inner = None
+    if short:
+        for start, end in spans:
+            at = passage.find(short, start, end)
+            if at >= 0:
+                inner = (at, at + len(short))
+                break
+    return _marked(passage, spans, inner)
 
 
 LONG_PASSAGE = 1500  # characters shown in full; longer passages show the context of their quotes
@@ -88,8 +100,9 @@ CONTEXT = 300
 LONG_MARK = 800
 
 
-def _marked(passage: str, spans: list[tuple[int, int]]) -> str:
-    """Passage HTML with spans in <mark>; a very long passage is cut to the quotes' surroundings."""
+def _marked(passage: str, spans: list[tuple[int, int]], inner: tuple[int, int] | None = None) -> str:
+    """Passage HTML with spans in <mark> (`inner`, within one of them, also in <strong>); a very
+    long passage is cut to the quotes' surroundings."""
     if len(passage) <= LONG_PASSAGE:
         windows = [(0, len(passage))]
     elif spans:
@@ -111,7 +124,14 @@ def _marked(passage: str, spans: list[tuple[int, int]]) -> str:
             if start < pos or end > hi:
                 continue
             out.append(text(passage[pos:start]))
-            out.append(f"<mark>{text(_clip_middle(passage[start:end]))}</mark>")
+            if inner is not None and start <= inner[0] and inner[1] <= end and end - start <= LONG_MARK:
+                a, b = inner
+                out.append(
+                    f'<mark>{text(passage[start:a])}<strong class="short">{text(passage[a:b])}</strong>'
+                    f"{text(passage[b:end])}</mark>"
+                )
+            else:
+                out.append(f"<mark>{text(_clip_middle(passage[start:end]))}</mark>")
             pos = end
         out.append(text(passage[pos:hi]))
     if windows[-1][1] < len(passage):
@@ -166,7 +186,7 @@ def turn_sources_html(t: TurnSources) -> str:
             f'<div class="source" id="{anchor(t.turn, c["marker"])}">'
             f'<div class="where"><span class="badge">[{int(c["marker"])}]</span> '
             f"{where(c['file'], c['briefing_date'], c['kind'], int(c['number']), a.language)}</div>"
-            f'<p class="passage">{highlight(passage, quotes)}</p>'
+            f'<p class="passage">{highlight(passage, quotes, a.short_answer if c is a.citations[0] else None)}</p>'
             f"{_footnotes_html(hit, a.language)}</div>"
         )
     return head + "".join(cards)
@@ -192,6 +212,8 @@ def waiting_html(stage: str, model: str, tokens: int, draft: str, language: str)
         return f'<div class="draft">{text(draft)}</div>'
     if stage == "generating":
         return f'<p class="working">{text(lab["reading"].format(model=model, tokens=tokens))}</p>'
+    if stage == "reading":
+        return f'<p class="working">{text(lab["reading_quote"].format(model=model))}</p>'
     return f'<p class="working">{lab["searching"]}</p>'
 
 

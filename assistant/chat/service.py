@@ -43,8 +43,8 @@ class AskOptions:
 class Progress:
     """One step of an answer in the making, for the page to show while the user waits."""
 
-    stage: str  # "searching" | "generating" | "done"
-    draft: str = ""  # streamed model text (instruction-following models only)
+    stage: str  # "searching" | "generating" | "reading" (the short answer) | "done"
+    draft: str = ""  # streamed text: an instruct LLM's answer, then the reader's short answer
     tokens: int = 0
     answer: Answer | None = None
     model: str = ""
@@ -104,7 +104,9 @@ class ChatService:
         embedder: Any = None,
         generators: dict[str, Generator | None] | None = None,
         uploads_dir: Path | None = None,
+        reader: Generator | None = None,
     ) -> None:
+        """`reader`, when given, writes the short answers instead of the one settings name."""
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.uploads_dir = uploads_dir or self.index_dir.parent / f"{self.index_dir.name}-uploads"
@@ -113,6 +115,8 @@ class ChatService:
             name: _OneAtATime(g) if g is not None else None for name, g in (generators or {}).items()
         }
         self._load_lock = threading.Lock()
+        self._reader: Generator | None = reader  # the configured reader, loaded on first use
+        self._reader_known = reader is not None
         self._index_lock = threading.Lock()
         self.samples_indexed = False
         if generations.current_generation(self.index_dir) is None:
@@ -225,6 +229,32 @@ class ChatService:
                 self._generators[name] = _OneAtATime(load_generator(wanted))
             return self._generators[name]
 
+    def reader(self, generator: Generator | None) -> Generator | None:
+        """The short answer's reader beside `generator`: the configured one (loaded on its first
+        short answer, once), or `generator` itself when it follows instructions and no other is
+        named; None when there is none."""
+        from assistant.models.loading import load_reader, reader_name
+
+        if reader_name(self.settings, generator) == "main":
+            return generator
+        with self._load_lock:
+            if not self._reader_known:
+                self._reader = load_reader(self.settings)
+                self._reader_known = True
+            return self._reader
+
+    def reader_note(self) -> str:
+        """Which reader writes the short answers, or how to install one."""
+        from assistant.models.loading import READER_HINT, reader_name
+        from assistant.settings import NO_READER
+
+        name = reader_name(self.settings)
+        if name is not None:
+            return f"Short answers read by `{name}`."
+        if self.settings.reader == NO_READER:
+            return "Short answers are off (reader: none)."
+        return f"No short answers: {READER_HINT}."
+
     # -- answers -------------------------------------------------------------------------
     def ask(self, question: str, history: Sequence[Turn] = (), options: AskOptions | None = None) -> Answer:
         last: Answer | None = None
@@ -244,10 +274,12 @@ class ChatService:
         o = options or AskOptions()
         generator = self.generator(o.llm)
         model = generator.name if generator else NO_LLM
+        reader = self.reader(generator)
         assistant = Assistant(
             self._searcher,  # type: ignore[arg-type]  # a Searcher by duck typing, swappable
             generator,
             AnswerSettings(k=o.k, language=o.language),
+            reader,
         )
         filters = Filters(o.date_from or None, o.date_to or None, None)
         events: queue.Queue[tuple[str, Any]] = queue.Queue()
@@ -255,7 +287,11 @@ class ChatService:
         def work() -> None:
             try:
                 answer = assistant.ask(
-                    question, history, filters, on_token=lambda piece: events.put(("token", piece))
+                    question,
+                    history,
+                    filters,
+                    on_token=lambda piece: events.put(("token", piece)),
+                    on_short=lambda piece: events.put(("short", piece)),
                 )
                 events.put(("answer", answer))
             except BaseException as exc:  # handed to the page's thread, which re-raises it
@@ -264,12 +300,16 @@ class ChatService:
         threading.Thread(target=work, name="answer", daemon=True).start()
         yield Progress("searching", model=model)
         draft: list[str] = []
+        short: list[str] = []
         while True:
             kind, value = events.get()
             if kind == "token":
                 draft.append(value)
-                shown = "".join(draft) if generator is not None and generator.follows_instructions else ""
-                yield Progress("generating", draft=shown, tokens=len(draft), model=model)
+                yield Progress("generating", draft="".join(draft), tokens=len(draft), model=model)
+            elif kind == "short":  # "" when the reader starts, then its pieces
+                short.append(value)
+                reading = reader.name if reader else model
+                yield Progress("reading", draft="".join(short), tokens=len(short) - 1, model=reading)
             elif kind == "answer":
                 yield Progress("done", answer=value, tokens=len(draft), model=model)
                 return

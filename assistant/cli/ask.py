@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from assistant.cli.common import UsageError, add_common, answer_lines, settings_from
-from assistant.models.loading import load_embedder, load_generator
+from assistant.models.loading import READER_HINT, load_embedder, load_generator, load_reader
+from assistant.settings import NO_READER
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("ask", help="answer a question with quotes from the briefings")
-    add_common(p, llm=True)
+    add_common(p, llm=True, reader=True)
     p.add_argument("question", nargs="?", help="the question")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument(
@@ -43,6 +44,8 @@ def build_assistant(args: argparse.Namespace, *, llm: bool = True) -> Any:
         raise UsageError("-k must be at least 1")
     searcher = Searcher(s.index_dir, load_embedder(s.embedder))
     generator = load_generator(s) if llm else None
+    # Without the LLM (eval --no-llm) only a reader named outright is loaded.
+    reader = load_reader(s, generator) if llm or s.reader not in (None, NO_READER) else None
     settings = AnswerSettings(
         k=k,
         language=getattr(args, "lang", "auto"),
@@ -50,7 +53,9 @@ def build_assistant(args: argparse.Namespace, *, llm: bool = True) -> Any:
         generate=not getattr(args, "rerank_only", False),
         translate=not getattr(args, "no_translate", False),
     )
-    return Assistant(searcher, generator, settings)
+    if reader is None and s.reader is None and llm:
+        print(f"briefing-assistant: {READER_HINT}", file=sys.stderr)
+    return Assistant(searcher, generator, settings, reader)
 
 
 def _print_answer(answer: Any) -> None:
@@ -77,6 +82,8 @@ def _print_answer(answer: Any) -> None:
     for c in answer.citations:
         source = f" — {lab['source']} {c['source']}" if c["source"] else ""
         print(f"[{c['marker']}] {where(c['file'], c['briefing_date'], c['kind'], c['number'])}{source}")
+    if answer.model.get("reader", "none") != "none":
+        print(f"  ({lab['read_by'].format(model=answer.model['reader'])})")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,10 +114,13 @@ def run(args: argparse.Namespace) -> int:
         from rich.live import Live
         from rich.text import Text
 
-        # The model's words stream in grey, then give way to the verified answer.
+        # The model's words (or the reader's short answer) stream in grey, then give way to the
+        # verified answer.
         streamed = Text(style="dim")
         with Live(streamed, console=Console(), transient=True, refresh_per_second=12):
-            answer = assistant.ask(args.question, (), filters, on_token=streamed.append)
+            answer = assistant.ask(
+                args.question, (), filters, on_token=streamed.append, on_short=streamed.append
+            )
     else:
         answer = assistant.ask(args.question, (), filters)
     _print_answer(answer)

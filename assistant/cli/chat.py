@@ -11,7 +11,7 @@ from assistant.cli.common import add_common
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("chat", help="open the chat page (Gradio, on 127.0.0.1 by default)")
-    add_common(p, llm=True)
+    add_common(p, llm=True, reader=True)
     p.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )

@@ -15,7 +15,7 @@ class UsageError(Exception):
     """Bad arguments; the message says what to give instead."""
 
 
-def add_common(p: argparse.ArgumentParser, *, llm: bool = False) -> None:
+def add_common(p: argparse.ArgumentParser, *, llm: bool = False, reader: bool = False) -> None:
     p.add_argument("--index", type=Path, help="index directory (default: user data dir, or $BRIEFING_INDEX)")
     p.add_argument("--embedder", help="embedder name from models.txt, or a path (default: all-MiniLM-L6-v2)")
     if llm:
@@ -24,6 +24,14 @@ def add_common(p: argparse.ArgumentParser, *, llm: bool = False) -> None:
         )
         p.add_argument(
             "--llm-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1, instead of in-process"
+        )
+    if reader:
+        p.add_argument(
+            "--reader",
+            metavar="NAME|none",
+            help="instruct model that writes the short answer before the quote: a name from models.txt, "
+            "a .gguf path, or none (default: the --llm when it follows instructions, else the first "
+            "installed Qwen2.5-Coder instruct model, else none; $BRIEFING_READER)",
         )
 
 
@@ -37,6 +45,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         s.llm = args.llm
     if getattr(args, "llm_url", None):
         s.llm_url = args.llm_url
+    if getattr(args, "reader", None):
+        s.reader = args.reader
     return s
 
 

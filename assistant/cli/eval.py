@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
+import string
 import unicodedata
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +20,7 @@ from assistant.cli.common import UsageError, add_common
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
-    add_common(p, llm=True)
+    add_common(p, llm=True, reader=True)
     p.add_argument("questions", type=Path)
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="a random sample of this many questions (seed 0)")
@@ -44,6 +47,29 @@ def _fold(text: str) -> str:
     return " ".join(text.replace("’", "'").split())
 
 
+_ARTICLES = re.compile(r"\b(le|la|les|l'|un|une|des|du|de|d'|au|aux|a|an|the)\b|(?<=\b[ld])'")
+_PUNCTUATION = frozenset(string.punctuation) | frozenset("«»“”‘’…–—")
+
+
+def squad_normal(text: str) -> str:
+    """SQuAD's answer normalisation, accents kept: lower case, no punctuation, no French or
+    English articles, single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'")
+    text = _ARTICLES.sub(" ", text)
+    text = "".join(" " if c in _PUNCTUATION else c for c in text)
+    return " ".join(text.split())
+
+
+def token_f1(prediction: str, gold: str) -> float:
+    """SQuAD token F1 of two answers after squad_normal."""
+    p, g = squad_normal(prediction).split(), squad_normal(gold).split()
+    common = sum((Counter(p) & Counter(g)).values())
+    if not common:
+        return float(not p and not g)
+    precision, recall = common / len(p), common / len(g)
+    return 2 * precision * recall / (precision + recall)
+
+
 def _pct(values: list[float], q: float) -> float | None:
     return round(float(np.percentile(values, q)), 1) if values else None
 
@@ -62,7 +88,9 @@ def run(args: argparse.Namespace) -> int:
     assistant = build_assistant(args, llm=not args.no_llm)
     answered = quoted = cited = cited_gold = answer_in_quote = answerable_answered = 0
     tp = fp = fn = 0
-    first, total, prompt_eval, rerank = [], [], [], []
+    first, total, prompt_eval, rerank, short_ms = [], [], [], [], []
+    answerable = shorts = shorts_all = shorts_inside = 0
+    short_f1 = short_em = 0.0
     for q in rows:
         a = assistant.ask(q["question"])
         gold = {
@@ -76,6 +104,19 @@ def run(args: argparse.Namespace) -> int:
         total.append(a.timings["total_ms"])
         if "rerank_ms" in a.timings:
             rerank.append(a.timings["rerank_ms"])
+        if "short_ms" in a.timings:
+            short_ms.append(a.timings["short_ms"])
+        golds = [str(g) for g in q.get("answers", [])]
+        if not unanswerable and golds:
+            # Over every answerable question: no short answer (abstention included) scores 0.
+            answerable += 1
+            if a.short_answer is not None:
+                shorts += 1
+                short_f1 += max(token_f1(a.short_answer, g) for g in golds)
+                short_em += max(squad_normal(a.short_answer) == squad_normal(g) for g in golds)
+        if a.short_answer is not None:
+            shorts_all += 1
+            shorts_inside += any(a.short_answer in qt for c in a.citations for qt in c["quotes"])
         if a.timings["first_token_ms"]:
             first.append(a.timings["first_token_ms"])
             if assistant.last_prompt and hasattr(assistant.generator, "prompt_eval_ms"):
@@ -107,7 +148,15 @@ def run(args: argparse.Namespace) -> int:
         "raw_prompt_eval_ms_p95": _pct(prompt_eval, 95),
         "rerank_ms_p50": _pct(rerank, 50),
         "rerank_ms_p95": _pct(rerank, 95),
+        "short_answer_f1": round(short_f1 / answerable, 3) if answerable else None,
+        "short_answer_em": round(short_em / answerable, 3) if answerable else None,
+        "short_answer_share": round(shorts / answerable, 3) if answerable else None,
+        "short_answer_f1_given": round(short_f1 / shorts, 3) if shorts else None,
+        "short_inside_quote": round(shorts_inside / shorts_all, 3) if shorts_all else None,
+        "short_ms_p50": _pct(short_ms, 50),
+        "short_ms_p95": _pct(short_ms, 95),
         "llm": assistant.generator.name if assistant.generator else "none",
+        "reader": assistant.reader.name if assistant.reader else "none",
         "reranked": assistant.reranker is not None,
     }
     if args.json:

@@ -1,10 +1,13 @@
-"""Load the embedder and the LLM named in settings; a damaged model's error names its fix."""
+"""Load the embedder, the LLM and the reader named in settings; a damaged model's error names its fix."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from assistant.settings import Settings
+from assistant.models.llm import GenerationError
+from assistant.settings import DEFAULT_READERS, NO_READER, Settings
 from index.store.embed import EmbedderError
 
 
@@ -48,3 +51,91 @@ def load_generator(s: Settings) -> Any:
         return OpenAIGenerator(s.llm_url)
     path = resolve_llm(s.llm)
     return LlamaCppGenerator(path, fix=repair_hint(path))
+
+
+READER_HINT = (
+    'no reader is installed for short answers: `pip install -e ".[reader]"` installs '
+    'qwen2.5-coder-1.5b-instruct-q4_k_m, `pip install -e ".[reader-small]"` the faster '
+    "qwen2.5-coder-0.5b-instruct-q4_k_m"
+)
+
+
+class LazyGenerator:
+    """A GGUF loaded in process on its first generation, once; its name is known before."""
+
+    follows_instructions = True
+
+    def __init__(self, name: str, load: Callable[[], Any]) -> None:
+        self.name = name
+        self._load = load
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def loaded(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                model = self._load()
+                if not model.follows_instructions:
+                    raise GenerationError(
+                        f"the reader {self.name} is a base model (no chat template): give an instruct "
+                        "model with --reader NAME, or --reader none"
+                    )
+                self._model = model
+            return self._model
+
+    def stream(
+        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+    ) -> Iterator[str]:
+        return self.loaded.stream(system, user, max_tokens=max_tokens, stop=stop)
+
+
+def reader_name(s: Settings, main: Any = None) -> str | None:
+    """The reader the settings mean: a name or path, "main" for the main LLM, or None (no reader).
+
+    Unset, it is the main LLM when that follows instructions, else the first installed of
+    DEFAULT_READERS, else none (READER_HINT says how to install one).
+    """
+    from assistant.models.cache import state
+    from assistant.models.registry import RegistryError, find, load_registry
+
+    if s.reader == NO_READER:
+        return None
+    if s.reader:
+        if (
+            main is not None
+            and main.follows_instructions
+            and s.reader in (s.llm, getattr(main, "name", None))
+        ):
+            return "main"
+        return s.reader
+    if main is not None and main.follows_instructions:
+        return "main"
+    try:
+        entries = load_registry()
+    except RegistryError:
+        return None
+    for name in DEFAULT_READERS:
+        entry = find(name, entries)
+        if entry is not None and state(entry).status == "installed":
+            return name
+    return None
+
+
+def load_reader(s: Settings, main: Any = None) -> Any:
+    """The reader as a generator, loaded on its first short answer; the main LLM when it follows
+    instructions and no other reader is named; None when there is none."""
+    from assistant.models.llm import LlamaCppGenerator
+    from assistant.models.resolve import repair_hint, resolve_llm
+
+    name = reader_name(s, main)
+    if name is None:
+        return None
+    if name == "main":
+        return main
+
+    def load() -> Any:
+        path = resolve_llm(name)
+        return LlamaCppGenerator(path, n_ctx=1024, fix=repair_hint(path))
+
+    return LazyGenerator(name, load)

@@ -19,7 +19,7 @@ def service(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> ChatServ
     """One per test module: the samples of a first run, then one upload (the counts tests check)."""
     root = tmp_path_factory.mktemp("chat")
     gen = ScriptedGenerator(QUOTE, name="slow-scripted", word_seconds=0.04)
-    settings = Settings(index_dir=root / "ix", llm="slow-scripted")
+    settings = Settings(index_dir=root / "ix", llm="slow-scripted", reader="none")
     service = ChatService(settings, embedder=embedder, generators={"slow-scripted": gen})
     write_briefings(root, {"briefing-2022-09-15.txt": KAZAKHSTAN})
     result = service.add_files([("briefing-2022-09-15.txt", root / "briefing-2022-09-15.txt")])

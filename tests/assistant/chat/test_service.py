@@ -43,3 +43,25 @@ def test_date_range_keeps_answers_inside_it(service: ChatService) -> None:
     )
     assert all((h.briefing_date or "") <= "2022-12-31" for h in before.passages)
     assert all(c["briefing_date"] <= "2022-12-31" for c in before.citations)
+
+
+def test_a_reader_streams_the_short_answer_which_leads_the_reply(service: ChatService) -> None:
+    from assistant.chat import render
+    from tests.helpers.generators import ScriptedGenerator
+
+    reader = ScriptedGenerator("Aydos Sarym", name="reader")
+    with_reader = ChatService(
+        service.settings, embedder=service.embedder, generators={"quiet": None}, reader=reader
+    )
+    steps = list(
+        with_reader.ask_stream("Qui a démenti la rumeur sur l'OTSC ?", options=AskOptions(llm=NO_LLM))
+    )
+    reading = [s for s in steps if s.stage == "reading"]
+    assert reading and reading[0].model == "reader" and reading[-1].draft == "Aydos Sarym"
+    assert "Lecture de la citation avec reader" in render.waiting_html("reading", "reader", 0, "", "fr")
+    answer = steps[-1].answer
+    assert answer is not None and answer.short_answer == "Aydos Sarym"
+    assert render.answer_html(answer, 1).count('<strong class="short">Aydos Sarym</strong>') == 1
+    panel = render.sources_html([render.TurnSources(1, answer.question, answer)])
+    assert '<strong class="short">Aydos Sarym</strong>' in panel
+    assert "reader: none" in service.reader_note()

@@ -1,0 +1,165 @@
+"""The short answer: the few words of the quote that answer the question, read by an instruct model.
+
+Retrieval and the extractive answer choose the passage and the quoted sentence(s); the reader
+(an instruct GGUF, or the main LLM when it follows instructions) reads only the question and the
+quote, under a prompt of about 200 tokens (prompts/short.LANG.txt: a fixed instruction and one
+example first, so llama.cpp reuses their KV cache from one question to the next, then the quote
+and the question), and writes at most MAX_TOKENS tokens, greedily. Its words are kept only when
+they occur in a quote after the same normalisation as quotes (verify.normalise), starting and
+ending on word boundaries (a span that differs only in spaces, "50%" for « 50 % », is found
+too), and say less than the whole quote; the short answer is then the
+quote's own characters at that place. A refusal ("je ne sais pas"), a span found in no quote
+or the whole quote give no short answer, and the quote alone stands as before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from string import Template
+
+import prompts
+from assistant.answer.extract import lang, split_sentences
+from assistant.answer.verify import Normalised, normalise
+from assistant.models.llm import Generator
+from index.store.lexical import tokenize
+
+MAX_TOKENS = 24  # a short answer is a name, a number, a date or a few words
+# The quote and the question as the reader sees them, in characters: with the fixed part (about
+# 75 tokens with the chat template) the prompt stays under 250 tokens, at the 3.5 characters
+# per token of Qwen's tokenizer on French (3 on dense text).
+MAX_QUOTE_CHARS = 300
+MAX_QUESTION_CHARS = 100
+STOP = ["\n"]
+_REFUSALS = re.compile(
+    r"^\W*(je ne sais pas|je ne sais|on ne sait pas|inconnu|aucune?|non précisé|pas d'information|"
+    r"i don't know|i do not know|unknown|none|n/?a|not (stated|mentioned|given))\b",
+    re.IGNORECASE,
+)
+_LEAD = re.compile(r"^\s*(réponse|answer)\s*:\s*", re.IGNORECASE)
+_EDGE = "\"'«»“”„‘’ \t.,;:!?…"
+
+
+@dataclass(frozen=True)
+class ShortAnswer:
+    text: str  # the quote's own characters: a verbatim substring of quotes[quote]
+    quote: int  # which quote of the citation holds it
+    raw: str  # what the reader wrote
+
+
+def reader_prompt(question: str, quote: str, language: str) -> tuple[str, str]:
+    """(system, user): the fixed instruction and example, then the quote and the question."""
+    fixed, _, variable = prompts.template("short", lang(language)).template.partition("\n---\n")
+    user = Template(variable).substitute(
+        quote=_clip(quote, MAX_QUOTE_CHARS, question), question=_clip(question, MAX_QUESTION_CHARS)
+    )
+    return fixed.strip(), user
+
+
+def _clip(text: str, limit: int, question: str | None = None) -> str:
+    """`text` in at most `limit` characters, on word boundaries. For a quote, the window that
+    starts at a sentence and holds most of the question's words."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    starts = [0]
+    if question is not None:
+        wanted = set(tokenize(question, "fr")) | set(tokenize(question, "en"))
+        starts = [s for s, _ in split_sentences(text)] or [0]
+
+        def overlap(start: int) -> int:
+            window = text[start : start + limit]
+            return len(wanted & (set(tokenize(window, "fr")) | set(tokenize(window, "en"))))
+
+        starts.sort(key=lambda s: (-overlap(s), s))
+    start = starts[0]
+    window = text[start : start + limit + 1]
+    cut = window.rfind(" ") if len(window) > limit else len(window)
+    return window[: cut if cut > 0 else limit].rstrip()
+
+
+def span_in_quote(span: str, quote: str) -> str | None:
+    """The quote's own characters where `span` occurs, compared after quote normalisation, on
+    word boundaries; None when it does not occur."""
+    wanted = normalise(span).text.strip()
+    if not wanted:
+        return None
+    n = normalise(quote)
+    at = n.text.find(wanted)
+    while at >= 0:
+        end = at + len(wanted)
+        before = n.text[at - 1] if at > 0 else " "
+        after = n.text[end] if end < len(n.text) else " "
+        if not (_word(before) and _word(wanted[0])) and not (_word(after) and _word(wanted[-1])):
+            s, e = n.original(at, end)
+            return quote[s:e]
+        at = n.text.find(wanted, at + 1)
+    return _spaced_differently(wanted, n, quote)
+
+
+def _spaced_differently(wanted: str, n: Normalised, quote: str) -> str | None:
+    """The quote's characters for a span that differs from it only in spaces ("50%" for
+    « 50 % »), on word boundaries; None otherwise."""
+    kept = [k for k, c in enumerate(n.text) if c != " "]
+    squeezed = "".join(n.text[k] for k in kept)
+    target = wanted.replace(" ", "")
+    at = squeezed.find(target)
+    while at >= 0:
+        first, last = kept[at], kept[at + len(target) - 1] + 1
+        before = n.text[first - 1] if first > 0 else " "
+        after = n.text[last] if last < len(n.text) else " "
+        if not (_word(before) and _word(n.text[first])) and not (_word(after) and _word(n.text[last - 1])):
+            s, e = n.original(first, last)
+            return quote[s:e]
+        at = squeezed.find(target, at + 1)
+    return None
+
+
+def _word(c: str) -> bool:
+    return c.isalnum()
+
+
+def clean(raw: str) -> str | None:
+    """The reader's words without a leading "Réponse :", edge quotes and punctuation; None for a
+    refusal or nothing."""
+    line = next((ln for ln in raw.strip().splitlines() if ln.strip()), "")
+    line = _LEAD.sub("", line).strip(_EDGE)
+    if not line or _REFUSALS.match(line):
+        return None
+    return line
+
+
+def _whole(span: str, quote: str) -> bool:
+    return normalise(span).text.strip(_EDGE) == normalise(quote).text.strip(_EDGE)
+
+
+def short_answer(
+    reader: Generator,
+    question: str,
+    quotes: Sequence[str],
+    language: str,
+    on_token: Callable[[str], None] | None = None,
+) -> ShortAnswer | None:
+    """The shortest span of `quotes` that answers `question`, as the reader finds it, or None."""
+    quotes = [q for q in quotes if q.strip()]
+    if not quotes:
+        return None
+    joined = " … ".join(quotes)
+    system, user = reader_prompt(question, joined, language)
+    pieces: list[str] = []
+    for piece in reader.stream(system, user, max_tokens=MAX_TOKENS, stop=STOP):
+        pieces.append(piece)
+        if on_token:
+            on_token(piece)
+    raw = "".join(pieces)
+    words = clean(raw)
+    if words is None:
+        return None
+    for k, quote in enumerate(quotes):
+        found = span_in_quote(words, quote)
+        if found is not None:
+            if _whole(found, quote):
+                return None
+            return ShortAnswer(found, k, raw)
+    return None

@@ -1,0 +1,131 @@
+"""The short answer: the reader's words are kept only when they are verbatim in the quote."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from assistant.answer.pipeline import AnswerSettings, Assistant
+from assistant.answer.short import MAX_TOKENS, reader_prompt, short_answer, span_in_quote
+from assistant.chat.render import highlight
+from assistant.cli.eval import squad_normal, token_f1
+from index.search.hybrid import Searcher
+from tests.helpers.corpus import ENERGY, KAZAKHSTAN, indexed
+from tests.helpers.generators import ScriptedGenerator
+
+QUOTE = "Formé au MGIMO de Moscou entre 1970 et 1975, il a ensuite servi à l’ambassade de Pékin"
+QUESTION = "Qui a démenti la rumeur sur l'OTSC ?"
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Searcher:
+    briefings = {"briefing-2022-09-15.txt": KAZAKHSTAN, "energy-2022-11-23.md": ENERGY}
+    return indexed(tmp_path_factory.mktemp("short"), embedder, briefings)
+
+
+def test_a_span_inside_the_quote_is_kept_in_the_quotes_own_characters() -> None:
+    reader = ScriptedGenerator(" « mgimo de moscou ».")
+    found = short_answer(reader, "Où a-t-il été formé ?", [QUOTE], "fr")
+    assert found is not None and found.text == "MGIMO de Moscou" and found.text in QUOTE
+    (max_tokens, stop), system = reader.limits[0], reader.calls[0][0]
+    assert max_tokens == MAX_TOKENS and stop == ["\n"] and "Extrait" in system
+    assert span_in_quote("l'ambassade de Pékin", QUOTE) == "l’ambassade de Pékin"
+    assert span_in_quote("50%", "près de 50 % du budget") == "50 %"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "MGIMO de Saint-Pétersbourg",  # not in the quote
+        "GIMO de Mosc",  # in it, but not on word boundaries
+        "Je ne sais pas.",
+        "I don't know",
+        "",
+        QUOTE + ".",  # the whole quote says nothing shorter
+    ],
+)
+def test_no_short_answer_for_a_span_outside_the_quote_a_refusal_or_the_whole_quote(reply: str) -> None:
+    assert short_answer(ScriptedGenerator(reply), "Où a-t-il été formé ?", [QUOTE], "fr") is None
+
+
+def test_the_prompt_stays_under_250_tokens_for_a_long_quote() -> None:
+    long_quote = " ".join([QUOTE + "."] * 12)
+    for language in ("fr", "en"):
+        system, user = reader_prompt(
+            "Où le ministre a-t-il été formé avant de servir ? " * 6, long_quote, language
+        )
+        # A rough word-piece count: a word of n characters is ceil(n / 4) pieces, a sign is one,
+        # plus the chat template's 20 or so.
+        pieces = sum(-(-len(w) // 4) for w in re.findall(r"\w+|[^\w\s]", system + "\n" + user))
+        assert pieces + 20 < 250, (language, pieces)
+        assert user.startswith(("Extrait", "Excerpt"))  # the fixed part comes first, in the system prompt
+
+
+@pytest.mark.slow  # the real tokenizer of the reader
+def test_the_prompt_stays_under_250_real_tokens() -> None:
+    from llama_cpp import Llama
+
+    from assistant.models.resolve import resolve_llm
+
+    try:
+        path = resolve_llm("qwen2.5-coder-0.5b-instruct-q4_k_m")
+    except Exception as exc:
+        pytest.skip(f"no reader installed: {exc}")
+    llm = Llama(model_path=str(path), vocab_only=True, verbose=False)
+    long_quote = " ".join([QUOTE + "."] * 12)
+    for language in ("fr", "en"):
+        system, user = reader_prompt(
+            "Où le ministre a-t-il été formé avant de servir ? " * 6, long_quote, language
+        )
+        chat = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
+        assert len(llm.tokenize(chat.encode(), special=True)) < 250
+
+
+def test_the_answer_leads_with_the_short_answer_and_a_base_model_generates_nothing(
+    searcher: Searcher,
+) -> None:
+    base = ScriptedGenerator("ignored", follows_instructions=False)
+    reader = ScriptedGenerator("Aydos Sarym", name="reader")
+    answer = Assistant(searcher, base, AnswerSettings(k=4), reader).ask(QUESTION)
+    assert base.calls == []  # nothing generated only to be discarded
+    assert answer.short_answer == "Aydos Sarym"
+    assert answer.text.startswith("Aydos Sarym [1] — Selon le briefing du 15 septembre 2022, « ")
+    assert any("Aydos Sarym" in q for q in answer.citations[0]["quotes"])
+    j = answer.as_json()
+    assert j["short_answer"] == "Aydos Sarym" and j["model"]["reader"] == "reader"
+    assert answer.timings["short_ms"] >= 0 and answer.timings["first_token_ms"] > 0
+    assert "Aydos Sarym" in reader.calls[0][1] and QUESTION in reader.calls[0][1]
+
+
+def test_without_a_reader_or_with_a_refusal_the_answer_is_as_before(searcher: Searcher) -> None:
+    plain = Assistant(searcher, None, AnswerSettings(k=4)).ask(QUESTION)
+    assert plain.short_answer is None and plain.as_json()["short_answer"] is None
+    assert plain.model["reader"] == "none" and plain.text.startswith("Selon le briefing")
+    refused = Assistant(searcher, None, AnswerSettings(k=4), ScriptedGenerator("je ne sais pas")).ask(
+        QUESTION
+    )
+    assert refused.short_answer is None and refused.text == plain.text
+
+
+def test_no_reader_runs_on_an_abstention(searcher: Searcher) -> None:
+    reader = ScriptedGenerator("Paris")
+    answer = Assistant(searcher, None, AnswerSettings(k=4), reader).ask(
+        "Quelle est la recette du cassoulet ?"
+    )
+    assert answer.abstained and answer.short_answer is None and reader.calls == []
+
+
+def test_the_sources_panel_shows_the_short_answer_inside_the_quote() -> None:
+    passage = "Contexte. " + QUOTE + ". Suite."
+    html = highlight(passage, [QUOTE], "MGIMO de Moscou")
+    assert '<mark>Formé au <strong class="short">MGIMO de Moscou</strong> entre 1970' in html
+    assert "<strong" not in highlight(passage, [QUOTE], "Suite")  # only inside a quote
+
+
+def test_squad_normalisation_keeps_accents() -> None:
+    assert squad_normal("L’Élysée, le 3 mai.") == "élysée 3 mai"
+    assert token_f1("au MGIMO de Moscou", "MGIMO de Moscou") == 1.0
+    assert token_f1("Moscou", "MGIMO de Moscou") == pytest.approx(2 / 3)
+    assert token_f1("Elysee", "Élysée") == 0.0
