@@ -40,6 +40,7 @@ _CAPITAL = r"[A-ZÀ-Ý][\w-]*\+?"
 _NAME = re.compile(
     rf"(?<![\w-])(?:{_CAPITAL}(?:(?:\s+|\s+(?:du|de|des|de la)\s+){_CAPITAL})*|\d[\d\s]*\d|\d)(?![\w-])"
 )
+_SOURCE_LEAD = re.compile(r"^(?:selon|d['’]après|according to)\b[^,]*,\s*", re.I)
 _WHO = re.compile(r"^\s*(qui|who|whom)\b", re.I)
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 # What may stand between the interrogative and an inverted verb when the pronoun is the only
@@ -70,13 +71,17 @@ class Turn:
     answer: str = ""
 
 
-def _names(text: str) -> list[str]:
-    """Names as phrases ("Credit Suisse", "Corée du Nord"), acronyms and numbers."""
-    body = text.strip()
+def _names(text: str, *, question: bool = True) -> list[str]:
+    """Names as phrases ("Credit Suisse", "Corée du Nord"), acronyms and numbers. A question's
+    first word is capitalised by grammar; an answer's first word counts when a name goes on
+    after it ("Rishi Sunak."), after the "Selon le briefing du …," that opens the answers."""
+    body = _SOURCE_LEAD.sub("", text.strip()) if not question else text.strip()
     out = []
     for m in _NAME.finditer(body):
         name = m.group(0)
-        if m.start() == 0 and not name.split()[0].isupper():  # "Combien UBS …": a capital by grammar
+        if (
+            m.start() == 0 and not name.split()[0].isupper() and (question or " " not in name)
+        ):  # "Combien UBS …": a capital by grammar
             name = name.partition(" ")[2]
         if name:
             out.append(name)
@@ -131,7 +136,7 @@ def carry_over(question: str, previous: str, answer: str = "") -> str:
     if any(_NUMBER.match(e) for e in own):
         numbers = []
     if answer and _WHO.match(previous):  # "Qui a racheté Credit Suisse ?" "UBS.": UBS is the subject
-        names = [*[n for n in _names(" " + answer[:200]) if not _NUMBER.match(n)][:3], *names]
+        names = [*[n for n in _names(answer[:200], question=False) if not _NUMBER.match(n)][:3], *names]
     words = [w for w in _content_words(previous) if len(w) > 2]
     terms = list(dict.fromkeys([*names, *numbers, *words]))
     missing = [t for t in terms if t.lower() not in question.lower()]
