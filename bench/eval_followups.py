@@ -8,7 +8,7 @@
 A rewrite is correct when a standalone question comes back unchanged and a follow-up's rewrite
 contains every `must_contain` word (case-insensitive, accents kept; "a|b" accepts either) and
 none of `must_not_contain`. A translation is correct when it contains every `must_contain` word.
-Each reader prints correct / total, its failures and the per-question latency (p50, max).
+Each reader prints correct / total, its failures and the per-question latency (p50, max; and\nthe p50 of the follow-ups alone, the questions a model is asked about).
 """
 
 from __future__ import annotations
@@ -57,6 +57,13 @@ def report(label: str, results: list[tuple[bool, float, str]], cases: list[dict[
         f"\n== {label}: {good} / {len(results)} correct ({100 * good / len(results):.0f} %), "
         f"latency p50 {statistics.median(times):.0f} ms, max {max(times):.0f} ms"
     )
+    asked = [
+        ms
+        for (_, ms, _), c in zip(results, cases, strict=True)
+        if not c.get("expected", {}).get("standalone")
+    ]
+    if len(asked) < len(times):
+        print(f"   follow-ups alone ({len(asked)}): p50 {statistics.median(asked):.0f} ms")
     for (ok, _, out), case in zip(results, cases, strict=True):
         if not ok:
             history = " | ".join(t["question"] for t in case.get("history", []))
@@ -73,6 +80,8 @@ def run_rewrites(cases: list[dict[str, Any]], generator: Generator | None) -> li
         start = time.perf_counter()
         out = standalone_question(case["question"], history, language_of(case["question"]), generator)
         results.append((rewrite_ok(case, out), 1000 * (time.perf_counter() - start), out))
+        if generator is not None:
+            print(f"  {'ok  ' if results[-1][0] else 'FAIL'} {results[-1][1]:6.0f} ms  {out}", flush=True)
     return results
 
 
@@ -83,6 +92,7 @@ def run_translations(cases: list[dict[str, Any]], generator: Generator) -> list[
         out = translate(case["question"], case.get("target", "fr"), generator) or ""
         ok = bool(out) and all(has(out, w) for w in case["must_contain"])
         results.append((ok, 1000 * (time.perf_counter() - start), out))
+        print(f"  {'ok  ' if ok else 'FAIL'} {results[-1][1]:6.0f} ms  {out}", flush=True)
     return results
 
 

@@ -165,14 +165,21 @@ def _instruct_prompt(history: Sequence[Turn], question: str, language: str) -> t
 def acceptable_rewrite(rewritten: str, question: str, history: Sequence[Turn], language: str) -> bool:
     """Whether the model's rewrite can replace the question.
 
-    Refused: a blank or run-on reply, a copy of the question, a reply in another language, an
-    answer instead of a question (no question mark where the question had one), a rewrite that
-    lost the question's own names or numbers, or one that brings nothing from the history.
+    Refused: a blank or run-on reply, a copy of the question or of a previous one, a reply in
+    another language, an answer instead of a question (no question mark where the question had
+    one), an example's arrow copied, a rewrite that lost the question's own names or numbers or
+    half its content words, or one that brings nothing from the history.
     """
     if not 3 <= len(rewritten) <= 2 * len(question) + 160 or rewritten.casefold() == question.casefold():
         return False
     if "?" in question and not rewritten.rstrip().endswith("?"):
         return False
+    if "→" in rewritten or any(rewritten.casefold() == t.question.strip().casefold() for t in history):
+        return False  # an example's pattern copied, or the previous question given back as it was
+    stems = {_fold(w.casefold())[:5] for w in _content_words(rewritten)}
+    own = [w for w in _content_words(_INVERSION.sub(" ", question)) if len(w) > 2]
+    if sum(_fold(w.casefold())[:5] in stems for w in own) * 2 < len(own):
+        return False  # it lost the question's own words: another question, or the previous one
     if detect_language(rewritten, default=language) != language:
         return False
     folded = rewritten.casefold()
