@@ -63,7 +63,13 @@ def report(label: str, results: list[tuple[bool, float, str]], cases: list[dict[
         if not c.get("expected", {}).get("standalone")
     ]
     if len(asked) < len(times):
-        print(f"   follow-ups alone ({len(asked)}): p50 {statistics.median(asked):.0f} ms")
+        carried = sum(
+            out.startswith(f"{c['question']} (") for (_, _, out), c in zip(results, cases, strict=True)
+        )
+        print(
+            f"   follow-ups alone ({len(asked)}): p50 {statistics.median(asked):.0f} ms; "
+            f"{carried} carried over by the rules (no model, or its rewrite refused)"
+        )
     for (ok, _, out), case in zip(results, cases, strict=True):
         if not ok:
             history = " | ".join(t["question"] for t in case.get("history", []))
