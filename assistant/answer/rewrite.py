@@ -174,8 +174,12 @@ def acceptable_rewrite(rewritten: str, question: str, history: Sequence[Turn], l
         return False
     if "?" in question and not rewritten.rstrip().endswith("?"):
         return False
-    if "→" in rewritten or any(rewritten.casefold() == t.question.strip().casefold() for t in history):
-        return False  # an example's pattern copied, or the previous question given back as it was
+    if (
+        "→" in rewritten
+        or rewritten.count("?") > 1
+        or any(t.question.strip().casefold() in rewritten.casefold() for t in history)
+    ):
+        return False  # an example's pattern copied, or the previous question given back or glued on
     stems = {_fold(w.casefold())[:5] for w in _content_words(rewritten)}
     own = [w for w in _content_words(_INVERSION.sub(" ", question)) if len(w) > 2]
     if sum(_fold(w.casefold())[:5] in stems for w in own) * 2 < len(own):

@@ -155,6 +155,7 @@ def test_an_instruct_model_rewrites_with_the_history_and_its_rewrite_is_used() -
         "How much did UBS pay for Credit Suisse?",  # another language
         "Combien a-t-elle payé ?",  # a copy
         "Combien la banque a-t-elle payé ?",  # nothing from the history
+        "Qui a racheté Credit Suisse ? Combien a-t-elle payé ?",  # the previous question glued on
     ],
 )
 def test_a_bad_rewrite_falls_back_to_the_carried_subject(reply: str) -> None:
