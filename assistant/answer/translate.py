@@ -2,7 +2,8 @@
 
 An English question about French briefings shares only its names and numbers with them: BM25
 matches words and the default embedder is English-only. The LLM translates the question
-(prompts/translate.LANG.txt, few-shot, so the embedded 270M *base* model does it too) and
+(prompts/translate.LANG.txt, few-shot, so the embedded 270M *base* model does it too; an
+instruct model gets a one-line instruction instead, prompts/translate_instruct.LANG.txt) and
 retrieval searches the question and its translation together: the original keeps names and
 numbers exactly (the 270M model garbles some), the translation brings the archive's words. The
 abstention gate, the reranker and the choice of the quoted sentence read the translation, since
@@ -34,12 +35,19 @@ def target_language(language: str, archive: Collection[str]) -> str | None:
 def translate(question: str, target: str, generator: Generator) -> str | None:
     """The model's translation of `question` into `target`, or None when it gave nothing usable.
 
-    A base model sometimes copies the question, echoes a label or runs on: the first line is
-    kept, labels stripped, and a copy, a blank line or a run-on (over 3× the question) refused.
+    A model that follows instructions is told what to do (prompts/translate_instruct.LANG.txt,
+    the question as the user's message); a base model completes the few-shot list
+    (prompts/translate.LANG.txt). A base model sometimes copies the question, echoes a label or
+    runs on: the first line is kept, labels stripped, and a copy, a blank line or a run-on
+    (over 3× the question) refused.
     """
-    prompt = prompts.render("translate", target, question=" ".join(question.split()))
+    flat = " ".join(question.split())
+    if generator.follows_instructions:
+        system, prompt = prompts.render("translate_instruct", target), flat
+    else:
+        system, prompt = "", prompts.render("translate", target, question=flat)
     try:
-        raw = complete(generator, "", prompt, max_tokens=MAX_TOKENS, stop=["\n"])
+        raw = complete(generator, system, prompt, max_tokens=MAX_TOKENS, stop=["\n"])
     except GenerationError:
         return None
     text = raw.split("\n", 1)[0].strip()  # what a stop at the newline leaves; a blank line is nothing

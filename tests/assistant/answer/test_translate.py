@@ -197,3 +197,15 @@ def test_search_on_the_command_line_translates_as_ask_does(
     # The human output says what was searched.
     assert main([*base[:-1], QUESTION]) == 0
     assert f"(searched with its translation: {FRENCH})" in capsys.readouterr().out
+
+
+def test_an_instruct_model_is_told_to_translate_and_a_base_model_completes_the_examples() -> None:
+    instruct = ScriptedGenerator(f" « {FRENCH} »\nmore", follows_instructions=True)
+    assert translate(QUESTION, "fr", instruct) == FRENCH
+    system, user = instruct.calls[0]
+    assert system.startswith("Translate this question into French") and user == QUESTION
+    base = translator()
+    assert translate(QUESTION, "fr", base) == FRENCH
+    system, user = base.calls[0]
+    assert system == "" and "English: Who is the president of Kazakhstan?" in user
+    assert user.endswith(f"English: {QUESTION}\nFrench:")
