@@ -28,7 +28,8 @@ from assistant.answer.rewrite import Turn, standalone_question
 from assistant.answer.short import short_answer
 from assistant.answer.translate import search_query, translation_for
 from assistant.answer.verify import verify
-from assistant.models.llm import Generator
+from assistant.models.llm import GenerationError, Generator
+from assistant.models.registry import ModelError
 from index.parse.language import detect_language
 from index.search.hybrid import Filters, Hit, Searcher
 
@@ -265,7 +266,14 @@ class Assistant:
                 on_short(text)
 
         read_piece("")
-        short = short_answer(self.reader, probe, verified.citations[0].quotes, probe_language, read_piece)
+        try:
+            short = short_answer(self.reader, probe, verified.citations[0].quotes, probe_language, read_piece)
+        except (GenerationError, ModelError) as exc:
+            # The quote is the answer already: a reader that cannot load or run costs the short
+            # answer, never the answer. It is not tried again for the next questions.
+            short = None
+            model["reader_error"] = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            self.reader = None
         timings["short_ms"] = round(1000 * (time.perf_counter() - read), 1)
         if not timings["first_token_ms"] and heard:  # nothing generated before: the reader's first token
             timings["first_token_ms"] = round(1000 * (heard[0] - start), 1)

@@ -109,6 +109,21 @@ def test_without_a_reader_or_with_a_refusal_the_answer_is_as_before(searcher: Se
     assert refused.short_answer is None and refused.text == plain.text
 
 
+def test_a_reader_that_fails_costs_the_short_answer_not_the_answer(searcher: Searcher) -> None:
+    from assistant.models.registry import ModelError
+
+    plain = Assistant(searcher, None, AnswerSettings(k=4)).ask(QUESTION)
+    broken = ScriptedGenerator(
+        "x", name="reader", error=ModelError("model reader is damaged: replace the file")
+    )
+    assistant = Assistant(searcher, None, AnswerSettings(k=4), broken)
+    answer = assistant.ask(QUESTION)
+    assert answer.short_answer is None and answer.text == plain.text and not answer.abstained
+    assert answer.model["reader_error"] == "model reader is damaged: replace the file"
+    assistant.ask(QUESTION)
+    assert len(broken.calls) <= 1  # not tried again on the next question
+
+
 def test_no_reader_runs_on_an_abstention(searcher: Searcher) -> None:
     reader = ScriptedGenerator("Paris")
     answer = Assistant(searcher, None, AnswerSettings(k=4), reader).ask(
