@@ -270,10 +270,10 @@ _DATE_WORDS = re.compile(
 # Chosen on the dev set; the file's header says how to measure them. The retrieval prior of a
 # sentence is SCORE_WEIGHT per unit of fused score below the top passage, so a close second can
 # win on a better sentence match but a distant one cannot; without scores (hand-made contexts),
-# RANK_WEIGHT / (rank + 1). The quote is the best sentence widened to its neighbours within
-# MAX_QUOTE_CHARS, since the answer is often in the sentence beside the one that repeats the
-# question's words, and the bullet's second-best sentence is quoted too within MAX_QUOTES_CHARS,
-# since a paraphrased question often matches the sentence before the answer's as well.
+# RANK_WEIGHT / (rank + 1). The quote is the sentence that answers, so the user reads the answer
+# at once: a neighbour only when the sentence cannot be read alone, the bullet's second-best
+# sentence only when it scores nearly as well (a paraphrased question often matches the sentence
+# before the answer's as well), and caps on both (QUOTE_RULE).
 _FITTED = tomllib.loads(Path(__file__).with_name("extract.toml").read_text(encoding="utf-8"))
 SCORE_WEIGHT: float = _FITTED["SCORE_WEIGHT"]
 RANK_WEIGHT: float = _FITTED["RANK_WEIGHT"]
@@ -281,6 +281,11 @@ TYPE_BONUS: float = _FITTED["TYPE_BONUS"]  # the sentence holds what "how many /
 MIN_SHARE: float = _FITTED["MIN_SHARE"]  # of the question's IDF mass, else it is not answered
 MAX_QUOTE_CHARS: int = _FITTED["MAX_QUOTE_CHARS"]
 MAX_QUOTES_CHARS: int = _FITTED["MAX_QUOTES_CHARS"]
+MIN_SENTENCE_CHARS: int = _FITTED["MIN_SENTENCE_CHARS"]  # shorter: quoted with a neighbour
+SECOND_MARGIN: float = _FITTED["SECOND_MARGIN"]  # of score, for the bullet's second-best sentence
+# First words that point back to the sentence before (accents and case folded; "c" is "C'est").
+ANAPHORA: frozenset[str] = frozenset(_FITTED["ANAPHORA"])
+WIDEN_TO: int = _FITTED["WIDEN_TO"]  # > 1: whole neighbours instead of the anaphora rule
 
 
 def _holds(kind: str, sentence: str, question: str) -> bool:
@@ -309,31 +314,84 @@ def _stems(text: str) -> set[str]:
     return set(tokenize(text, "fr")) | set(tokenize(text, "en"))
 
 
+@dataclass(frozen=True)
+class QuoteRule:
+    """How much of the best sentence's passage is quoted (constants in extract.toml).
+
+    The best sentence alone, with its predecessor when it cannot be read alone (it starts with
+    a pronoun or a demonstrative, or is shorter than `min_chars`; a short first sentence takes
+    its successor instead), within `max_quote_chars`; and the passage's second-best sentence
+    when its score is within `second_margin` of the best's, within `max_quotes_chars` in all.
+    `widen_to` > 1 grows the quote instead by whole neighbours up to that many sentences (`widen`).
+    """
+
+    widen_to: int = 1
+    min_chars: int = 0
+    anaphora: frozenset[str] = frozenset()
+    second_margin: float = math.inf
+    max_quote_chars: int = 450
+    max_quotes_chars: int = 700
+
+
+QUOTE_RULE = QuoteRule(
+    widen_to=WIDEN_TO,
+    min_chars=MIN_SENTENCE_CHARS,
+    anaphora=ANAPHORA,
+    second_margin=SECOND_MARGIN,
+    max_quote_chars=MAX_QUOTE_CHARS,
+    max_quotes_chars=MAX_QUOTES_CHARS,
+)
+
+
 def extractive_answer(
     question: str,
     context: Sequence[ContextPassage],
     language: str,
-    max_sentences: int = 3,
     min_share: float = MIN_SHARE,
     match: tuple[str, str] | None = None,
+    rule: QuoteRule | None = None,
 ) -> Verified:
-    """Answer with the best matching sentence of the passages, widened, quoted verbatim and cited.
+    """Answer with the sentence of the passages that best matches the question, quoted verbatim and cited.
 
-    A sentence scores the IDF-weighted share of the question's stems it contains (IDF over
-    the context's sentences, so a word in every passage counts little; a stem found nowhere
-    weighs most), plus a retrieval prior (fused score, else rank) and a bonus when it holds the
-    kind of thing the question asks for. A best share under `min_share` means the context does
-    not answer; the pipeline lowers it once its own retrieval-level gate has decided the
-    briefings answer. The best sentence is widened to neighbouring sentences of its bullet, up to
-    `max_sentences` and MAX_QUOTE_CHARS, and the bullet's second-best sentence is quoted beside it
-    when the widened quote does not hold it (MAX_QUOTES_CHARS in all), the two quotes joined by
-    " … ". One bullet is cited, since quoting another bullet's best sentence lowered citation
-    precision more than it added answers on the dev set.
+    Sentences are ranked by `rank_sentences`; no sentence at `min_share` or above means the
+    context does not answer, and the pipeline lowers it once its own retrieval-level gate has
+    decided the briefings answer. The quote is the best sentence, with its predecessor when it
+    cannot be read alone and the bullet's second-best sentence when that one scores nearly as
+    well (`QuoteRule`, default QUOTE_RULE), the two quotes joined by " … ". One bullet is cited,
+    since quoting another bullet's best sentence lowered citation precision more than it added
+    answers on the dev set.
     `match` = (text, its language) is matched instead of the question, which still sets the
     answer's language: the question translated into the briefings' language (assistant/answer/translate.py).
     """
     language = lang(language)
-    probe, probe_language = match or (question, language)
+    candidates = rank_sentences(question, context, language, min_share, match)
+    if not candidates:
+        return Verified(ABSTAIN[language], [], abstained=True)
+    best = candidates[0]
+    p = best.passage
+    spans = _quote_spans(best, candidates, rule or QUOTE_RULE)
+    quotes = tuple(p.text[s:e] for s, e in spans if s < e)
+    if not quotes:
+        return Verified(ABSTAIN[language], [], abstained=True)
+    text = f"{attribution(p, language)}{' … '.join(render_quote(q, language) for q in quotes)} [1]."
+    return Verified(text, [Citation(1, p, quotes)], fallback=True)
+
+
+def rank_sentences(
+    question: str,
+    context: Sequence[ContextPassage],
+    language: str,
+    min_share: float = MIN_SHARE,
+    match: tuple[str, str] | None = None,
+) -> list[_Candidate]:
+    """The passages' sentences that share at least `min_share` of the question, best first.
+
+    A sentence scores the IDF-weighted share of the question's stems it contains (IDF over
+    the context's sentences, so a word in every passage counts little; a stem found nowhere
+    weighs most), plus a retrieval prior (fused score, else rank) and a bonus when it holds the
+    kind of thing the question asks for.
+    """
+    probe, probe_language = match or (question, lang(language))
     # Interrogatives ("quand", "comment") say what is asked, not what about: a sentence that
     # happens to hold one is no better for it.
     probe_language = lang(probe_language)
@@ -363,36 +421,55 @@ def extractive_answer(
         if any(_holds(k, p.text[s:e], question) for k in wanted):
             score += TYPE_BONUS
         candidates.append(_Candidate(score, rank, index, p, s, e))
-    if not candidates:
-        return Verified(ABSTAIN[language], [], abstained=True)
     candidates.sort(key=lambda c: (-c.score, c.rank, c.start))
-    best = candidates[0]
-    p = best.passage
-    spans = _quote_spans(best, candidates, max_sentences)
-    quotes = tuple(p.text[s:e] for s, e in spans if s < e)
-    if not quotes:
-        return Verified(ABSTAIN[language], [], abstained=True)
-    text = f"{attribution(p, language)}{' … '.join(render_quote(q, language) for q in quotes)} [1]."
-    return Verified(text, [Citation(1, p, quotes)], fallback=True)
+    return candidates
+
+
+def needs_context(sentence: str, rule: QuoteRule) -> bool:
+    """Can the sentence not be read alone: it is short, or its first word points back
+    ("Il", "Cette", "C'est", "They") to what the sentence before it names?"""
+    if len(sentence) < rule.min_chars:
+        return True
+    first = re.match(r"\W*([^\W\d_]+)", sentence)
+    return first is not None and fold(first.group(1)) in rule.anaphora
 
 
 def _quote_spans(
-    best: _Candidate, candidates: Sequence[_Candidate], max_sentences: int
+    best: _Candidate, candidates: Sequence[_Candidate], rule: QuoteRule
 ) -> list[tuple[int, int]]:
     """The quoted spans of the best sentence's passage, in reading order: the best sentence
-    widened, and the passage's second-best sentence when it lies outside and fits."""
+    (with the neighbour it needs, or widened), and the passage's second-best sentence when it
+    scores close enough, lies outside and fits."""
     text = best.passage.text
-    start, end = widen(text, best.index, max_sentences, MAX_QUOTE_CHARS)
+    if rule.widen_to > 1:
+        start, end = widen(text, best.index, rule.widen_to, rule.max_quote_chars)
+    else:
+        start, end = _with_neighbour(text, best.index, rule)
     spans = [(start, end)]
     second = next((c for c in candidates[1:] if c.passage is best.passage), None)
-    if second is not None:
+    if second is not None and second.score >= best.score - rule.second_margin:
         s, e = second.start, second.end
-        if (e <= start or s >= end) and (end - start) + (e - s) <= MAX_QUOTES_CHARS:
+        if (e <= start or s >= end) and (end - start) + (e - s) <= rule.max_quotes_chars:
             spans.append((s, e))
     spans.sort()
     if len(spans) == 2 and not text[spans[0][1] : spans[1][0]].strip():  # side by side: one quote
         spans = [(spans[0][0], spans[1][1])]
     return [trim_quote(text, s, e) for s, e in spans]
+
+
+def _with_neighbour(text: str, index: int, rule: QuoteRule) -> tuple[int, int]:
+    """Sentence `index` of `text`, with its predecessor when it cannot be read alone (a short
+    first sentence takes its successor), as long as the two stay within `rule.max_quote_chars`."""
+    spans = split_sentences(text)
+    start, end = spans[index]
+    if not needs_context(text[start:end], rule):
+        return start, end
+    if index > 0 and end - spans[index - 1][0] <= rule.max_quote_chars:
+        return spans[index - 1][0], end
+    short = len(text[start:end]) < rule.min_chars
+    if index == 0 and len(spans) > 1 and short and spans[1][1] - start <= rule.max_quote_chars:
+        return start, spans[1][1]
+    return start, end
 
 
 def widen(text: str, index: int, max_sentences: int, max_chars: int) -> tuple[int, int]:

@@ -89,6 +89,7 @@ def run(args: argparse.Namespace) -> int:
     answered = quoted = cited = cited_gold = answer_in_quote = answerable_answered = 0
     tp = fp = fn = 0
     first, total, prompt_eval, rerank, short_ms = [], [], [], [], []
+    quote_chars: list[float] = []
     answerable = shorts = shorts_all = shorts_inside = 0
     short_f1 = short_em = 0.0
     for q in rows:
@@ -126,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
         answered += 1
         quotes = [qt for c in a.citations for qt in c["quotes"]]
         quoted += bool(quotes)
+        quote_chars.append(sum(len(qt) for qt in quotes))  # an answer's quotes, added up
         for c in a.citations:
             cited += 1
             cited_gold += (c["file"], c["kind"], c["number"]) in gold
@@ -138,6 +140,8 @@ def run(args: argparse.Namespace) -> int:
         "verified_quote_share": round(quoted / answered, 3) if answered else None,
         "citation_precision": round(cited_gold / cited, 3) if cited else None,
         "answer_in_quote": round(answer_in_quote / answerable_answered, 3) if answerable_answered else None,
+        "quote_chars_p50": _pct(quote_chars, 50),
+        "quote_chars_p90": _pct(quote_chars, 90),
         "abstention_precision": round(tp / (tp + fp), 3) if tp + fp else None,
         "abstention_recall": round(tp / (tp + fn), 3) if tp + fn else None,
         "first_token_ms_p50": _pct(first, 50),
