@@ -50,13 +50,23 @@ class ContextPassage:
     briefing_date: str | None = None  # ISO date
     source: str | None = None  # bullet: its footnotes' text; footnote: None (it is the source)
     score: float | None = None  # fused retrieval score (Hit.score), when it came from a search
+    page: int | None = None  # the page of a PDF passage
 
     @classmethod
     def from_hit(cls, hit: Hit, marker: int) -> ContextPassage:
         """Adapter from a search hit; a bullet's sources are its footnotes' text."""
         source = "; ".join(str(n.get("text", "")) for n in hit.footnotes) or None
         return cls(
-            marker, hit.id, hit.text, hit.file, hit.kind, hit.number, hit.briefing_date, source, hit.score
+            marker,
+            hit.id,
+            hit.text,
+            hit.file,
+            hit.kind,
+            hit.number,
+            hit.briefing_date,
+            source,
+            hit.score,
+            getattr(hit, "page", None),
         )
 
 

@@ -111,6 +111,7 @@ def _citation_json(verified: Verified) -> list[dict[str, Any]]:
                 "quotes": list(c.quotes),
                 "source": p.source,
                 "briefing_date": p.briefing_date,
+                "page": p.page,
             }
         )
     return out

@@ -29,9 +29,11 @@ def anchor(turn: int, marker: int) -> str:
     return f"src-{turn}-{marker}"
 
 
-def where(file: str, date: str | None, kind: str, number: int, language: str) -> str:
+def where(file: str, date: str | None, kind: str, number: int, language: str, page: int | None = None) -> str:
+    """`briefing.pdf · p. 2 · 2022-09-15 · bullet 3`: the page only for a PDF passage."""
     lab = _labels(language)
-    return f"{text(file)} · {text(date or lab['undated'])} · {lab.get(kind, kind)} {number}"
+    at = f" · p. {int(page)}" if page else ""
+    return f"{text(file)}{at} · {text(date or lab['undated'])} · {lab.get(kind, kind)} {number}"
 
 
 def answer_html(answer: Answer, turn: int) -> str:
@@ -46,7 +48,7 @@ def answer_html(answer: Answer, turn: int) -> str:
         parts.append(f'<div class="abstain"><p>{text(answer.text)}</p>')
         if answer.passages:
             items = "".join(
-                f"<li>{where(h.file, h.briefing_date, h.kind, h.number, answer.language)} — "
+                f"<li>{where(h.file, h.briefing_date, h.kind, h.number, answer.language, h.page)} — "
                 f"{text(_clip(h.text, 180))}</li>"
                 for h in answer.passages[:3]
             )
@@ -185,7 +187,7 @@ def turn_sources_html(t: TurnSources) -> str:
         cards.append(
             f'<div class="source" id="{anchor(t.turn, c["marker"])}">'
             f'<div class="where"><span class="badge">[{int(c["marker"])}]</span> '
-            f"{where(c['file'], c['briefing_date'], c['kind'], int(c['number']), a.language)}</div>"
+            f"{where(c['file'], c['briefing_date'], c['kind'], int(c['number']), a.language, c.get('page'))}</div>"
             f'<p class="passage">{highlight(passage, quotes, a.short_answer if c is a.citations[0] else None)}</p>'
             f"{_footnotes_html(hit, a.language)}</div>"
         )

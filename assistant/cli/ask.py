@@ -64,8 +64,9 @@ def _print_answer(answer: Any) -> None:
 
     lab = labels(answer.language)
 
-    def where(file: str, date: str | None, kind: str, number: int) -> str:
-        return f"{file} ({date or lab['undated']}), {lab.get(kind, kind)} {number}"
+    def where(file: str, date: str | None, kind: str, number: int, page: int | None = None) -> str:
+        at = f", p. {page}" if page else ""
+        return f"{file}{at} ({date or lab['undated']}), {lab.get(kind, kind)} {number}"
 
     print(answer.text)
     if answer.standalone_question != answer.question:
@@ -76,12 +77,14 @@ def _print_answer(answer: Any) -> None:
         if answer.passages:
             print(f"\n{lab['closest']}")
             for h in answer.passages[:3]:
-                print(f"  - {where(h.file, h.briefing_date, h.kind, h.number)}: {h.text[:160]}")
+                print(f"  - {where(h.file, h.briefing_date, h.kind, h.number, h.page)}: {h.text[:160]}")
         return
     print()
     for c in answer.citations:
         source = f" — {lab['source']} {c['source']}" if c["source"] else ""
-        print(f"[{c['marker']}] {where(c['file'], c['briefing_date'], c['kind'], c['number'])}{source}")
+        print(
+            f"[{c['marker']}] {where(c['file'], c['briefing_date'], c['kind'], c['number'], c.get('page'))}{source}"
+        )
     if answer.model.get("reader", "none") != "none":
         print(f"  ({lab['read_by'].format(model=answer.model['reader'])})")
 

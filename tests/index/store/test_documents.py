@@ -55,3 +55,25 @@ def test_a_generation_without_the_page_column_still_opens_and_updates(tmp_path: 
     (folder / "extra.docx").write_bytes(make_docx(endnotes=False))
     report = update_index(ix, [folder], embedder)
     assert report.briefings == 3
+
+
+def test_an_answer_from_a_pdf_cites_its_page(tmp_path: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    from assistant.answer.pipeline import AnswerSettings, Assistant
+    from assistant.chat.render import where
+
+    ix, folder = tmp_path / "ix", tmp_path / "pdf"
+    folder.mkdir()
+    (folder / "sahel-2022-09-16.pdf").write_bytes(make_pdf())
+    update_index(ix, [folder], embedder)
+    s = Searcher(ix, embedder)
+    answer = Assistant(s, None, AnswerSettings(k=3)).ask(
+        "Où la réunion de l'Union africaine est-elle prévue vendredi ?"
+    )
+    assert not answer.abstained, answer.text
+    cited = next(c for c in answer.citations if c["file"].endswith(".pdf"))
+    assert cited["page"] == 2
+    assert " · p. 2 · " in where(
+        cited["file"], cited["briefing_date"], cited["kind"], cited["number"], "fr", 2
+    )
+    assert " · p. " not in where("a.txt", None, "bullet", 1, "fr")
+    s.close()
