@@ -158,8 +158,8 @@ def test_hostile_text_is_parsed_as_data(h: Hostile, folders: tuple[Path, Path]) 
     # is loose so that a loaded machine does not fail it (it once took over 2 s beside an LLM job).
     assert time.perf_counter() - start < 10.0, "parsing stays linear on floods"
     texts = [p.text for p in b.passages]
-    bullets = b.bullets
-    assert any(h.answer in p.text for p in bullets), "the honest fact is a bullet"
+    bullets = b.body  # bullets and paragraphs
+    assert any(h.answer in p.text for p in bullets), "the honest fact is a passage"
     for s in h.kept:
         assert any(s in t for t in texts), f"hostile text kept verbatim as data: {s!r}"
     for s in h.dropped:
