@@ -8,13 +8,11 @@ which would take hours, not a few seconds of noise. bench/fuzz_parser.py is the 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant.cli.main import main
@@ -23,29 +21,10 @@ from index.parse.reader import parse_bytes
 from index.records import SkippedFile
 from index.search.hybrid import Searcher
 from index.store.builder import update_index
+from tests.helpers.embedders import HashEmbedder
 from tests.helpers.parsing import parsed_or_skipped
 
 pytestmark = pytest.mark.slow  # 20 MB briefings, 10,000 footnotes, deep HTML
-
-
-class HashEmbedder:
-    """Deterministic 16-dim vectors from a text's hash: the index pipeline without a model."""
-
-    name = "hash-16"
-    dim = 16
-
-    def encode(self, texts: Sequence[str], *, on_progress: Callable[[int], None] | None = None) -> np.ndarray:
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            out[i] = np.frombuffer(hashlib.blake2b(t.encode(), digest_size=16).digest(), np.uint8) + 1.0
-        if len(texts):
-            out /= np.linalg.norm(out, axis=1, keepdims=True)
-        if on_progress is not None:
-            on_progress(len(texts))  # as the real Embedder does after each chunk
-        return out
-
-    def encode_query(self, text: str) -> np.ndarray:
-        return self.encode([text])
 
 
 def timed(fn: Callable[[], object]) -> tuple[object, float]:

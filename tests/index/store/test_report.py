@@ -3,17 +3,15 @@ aside, and why; a file that is mostly set aside gets a warning."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Callable, Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from assistant.cli.main import main
 from index.parse.html import HIDDEN, PAGE_TITLE, to_text
 from index.store.builder import set_aside_line, update_index
+from tests.helpers.embedders import HashEmbedder
 
 BRIEFING = """---
 title: Revue Kazakhstan
@@ -34,21 +32,6 @@ Sources
 1. « Démenti », Kazinform, 15 septembre 2022.
 2. « Exercices », Mk.RU, 14 septembre 2022.
 """
-
-
-class HashEmbedder:
-    """Deterministic vectors from a text's hash: the index pipeline without a model."""
-
-    name = "hash-16"
-    dim = 16
-
-    def encode(self, texts: Sequence[str], *, on_progress: Callable[[int], None] | None = None) -> np.ndarray:
-        out = np.empty((len(texts), self.dim), dtype=np.float32)
-        for i, t in enumerate(texts):
-            out[i] = np.frombuffer(hashlib.blake2b(t.encode(), digest_size=16).digest(), np.uint8) + 1.0
-        if on_progress is not None:
-            on_progress(len(texts))
-        return out / np.linalg.norm(out, axis=1, keepdims=True) if len(texts) else out
 
 
 def non_blank(text: str) -> int:
