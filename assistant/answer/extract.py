@@ -66,7 +66,7 @@ class ContextPassage:
             hit.briefing_date,
             source,
             hit.score,
-            getattr(hit, "page", None),
+            hit.page,
         )
 
 

@@ -287,21 +287,17 @@ class Searcher:
             if r["kind"] != "footnote":
                 hit.footnotes = [
                     _note_json(n)
-                    for n in database.footnotes_of(
-                        self.conn, r["briefing_id"], "footnote", json.loads(r["footnotes"])
+                    for n in database.passages_numbered(
+                        self.conn, r["briefing_id"], ("footnote",), json.loads(r["footnotes"])
                     )
                 ]
             else:
-                citing = [
-                    (kind, p)
-                    for kind in ("bullet", "paragraph")  # one running number: no two share it
-                    for p in database.footnotes_of(
-                        self.conn, r["briefing_id"], kind, json.loads(r["cited_by"])
-                    )
-                ]
+                citing = database.passages_numbered(
+                    self.conn, r["briefing_id"], ("bullet", "paragraph"), json.loads(r["cited_by"])
+                )
                 hit.cited_by = [
-                    {"number": p["number"], "text": p["text"], "kind": kind, "page": database.page_of(p)}
-                    for kind, p in sorted(citing, key=lambda kp: kp[1]["number"])
+                    {"number": p["number"], "text": p["text"], "kind": p["kind"], "page": database.page_of(p)}
+                    for p in citing
                 ]
             out.append(hit)
         return out

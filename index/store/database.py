@@ -133,15 +133,18 @@ def rows_by_id(conn: sqlite3.Connection, rows: Sequence[int]) -> dict[int, sqlit
     return {r["row"]: r for r in conn.execute(query, list(rows))}
 
 
-def footnotes_of(
-    conn: sqlite3.Connection, briefing_id: str, kind: str, numbers: Sequence[int]
+def passages_numbered(
+    conn: sqlite3.Connection, briefing_id: str, kinds: Sequence[str], numbers: Sequence[int]
 ) -> list[sqlite3.Row]:
+    """A briefing's passages of these kinds with these numbers, by number (a note's number, or
+    the running number bullets and paragraphs share)."""
     if not numbers:
         return []
-    marks = ",".join("?" * len(numbers))
+    kind_marks, number_marks = ",".join("?" * len(kinds)), ",".join("?" * len(numbers))
     return list(
         conn.execute(
-            f"SELECT * FROM passages WHERE briefing_id = ? AND kind = ? AND number IN ({marks}) ORDER BY number",
-            [briefing_id, kind, *numbers],
+            f"SELECT * FROM passages WHERE briefing_id = ? AND kind IN ({kind_marks}) "
+            f"AND number IN ({number_marks}) ORDER BY number",
+            [briefing_id, *kinds, *numbers],
         )
     )
