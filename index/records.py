@@ -5,8 +5,9 @@ Kept free of any storage or model code so every stage can import them cheaply.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 PassageKind = Literal["bullet", "paragraph", "footnote"]
 
@@ -19,7 +20,24 @@ class Source:
     outlet: str | None = None
     author: str | None = None
     date: str | None = None  # ISO 8601 (YYYY-MM-DD, or YYYY-MM / YYYY when that is all it says)
-    url: str | None = None
+    url: str | None = None  # the first address of the note, as written
+    # Every address of the note in order, obfuscated ones (`lemonde dot fr/…`) as written; and,
+    # when one note holds several sources separated by `;`, the fields of those after the first.
+    urls: tuple[str, ...] = ()
+    others: tuple[Source, ...] = ()
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> Source:
+        """The inverse of dataclasses.asdict, also for a note stored before `urls` and `others`."""
+        return cls(
+            title=d.get("title"),
+            outlet=d.get("outlet"),
+            author=d.get("author"),
+            date=d.get("date"),
+            url=d.get("url"),
+            urls=tuple(d.get("urls") or ()),
+            others=tuple(cls.from_dict(o) for o in d.get("others") or ()),
+        )
 
 
 @dataclass

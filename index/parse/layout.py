@@ -1,8 +1,9 @@
 """Read the text layout of a briefing into a Briefing: metadata, bullets, paragraphs and footnotes.
 
-Layouts read: `•`, `-`, `*` and `1.` bullets; a `Sources`, `Notes`, `References` or
-`Références` heading followed by `1. …` or `[1] …` notes; Markdown footnotes `[^1]` with `[^1]: …`
-definitions; Unicode superscripts. Nothing here raises on bad text: problems become warnings on
+Layouts read: `•`, `-`, `*` and `1.` bullets; a notes heading (`Sources`, `Notes`, `Endnotes`,
+`Footnotes`, `References`, `Références`, `Bibliographie`, `Notes de bas de page`, `Works cited`…,
+at any heading level or as a bold line) followed by `1. …`, `1) …`, `[1] …`, `^1 …` or `¹ …`
+notes; Markdown footnotes `[^1]` with `[^1]: …` definitions; Unicode superscripts. Nothing here raises on bad text: problems become warnings on
 the briefing.
 
 The body (the text before the notes) is read in document order, bullets and paragraphs mixed:
@@ -52,14 +53,21 @@ from index.parse.markers import SUPERSCRIPTS, MarkerState, normalise_space, stri
 from index.parse.sources import parse_source
 from index.records import Briefing, Passage, PassageKind
 
+# The heading of a notes list, at any Markdown heading level or as a bold, italic or underlined
+# line, with or without a closing colon.
 _NOTES_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*|\*\*)?(sources?|notes?|notes et r[ée]f[ée]rences|r[ée]f[ée]rences|"
-    r"references|footnotes|bibliographie|bibliography)\s*(?:\*\*)?\s*:?\s*$",
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__|\*|_)?\s*"
+    r"(sources?|notes?|end ?notes|foot ?notes|notes de bas de page|notes de fin|"
+    r"notes (?:et|and) (?:r[ée]f[ée]rences|sources)|sources (?:et|and) notes|"
+    r"r[ée]f[ée]rences(?: bibliographiques)?|references|bibliographie|bibliography|works cited|"
+    r"ouvrages cit[ée]s)"
+    r"\s*:?\s*(?:\*\*|__|\*|_)?\s*:?\s*$",
     re.I,
 )
 _BULLET = re.compile(r"^(\s*)(?:[•●▪◦‣·∙*+–—-]|\d{1,3}[.)])\s+(?=\S)")
 _MD_DEF = re.compile(r"^\s*\[\^([^\]\s]{1,40})\]:\s?")
-_NOTE = re.compile(r"^\s*(?:\[(\d{1,5})\]|(\d{1,5})[.)]|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,5}))\s*")
+# A numbered note: `[1]`, `[^1]:`, `1.`, `1)`, `^1`, `¹`.
+_NOTE = re.compile(r"^\s*(?:\[\^?(\d{1,5})\]:?|\^?(\d{1,5})[.)]|\^(\d{1,5}):?|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,5}))\s*")
 _BRACKET_NOTE = re.compile(r"^\s*\[\d{1,5}\]")
 _BARE_URL = re.compile(r"(?:https?://|www\.)\S+$", re.I)
 _HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -324,7 +332,7 @@ def _parse_notes(lines: list[_Line]) -> list[_Block]:
         current_is_bare = False
         m = _NOTE.match(line.text)
         if m:
-            number = int(m[1] or m[2] or m[3].translate(SUPERSCRIPTS))
+            number = int(m[1] or m[2] or m[3] or m[4].translate(SUPERSCRIPTS))
             current = _Block(line.start + m.end(), line.end, [line.text[m.end() :]], number)
             notes.append(current)
         elif (b := _BULLET.match(line.text)) and not re.match(r"^\s*\d", line.text):

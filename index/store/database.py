@@ -110,7 +110,7 @@ def row_to_passage(r: sqlite3.Row) -> Passage:
         end=r["end"],
         footnotes=json.loads(r["footnotes"]),
         cited_by=json.loads(r["cited_by"]),
-        source=Source(**src) if src else None,
+        source=Source.from_dict(src) if src else None,
         page=page_of(r),
     )
 
