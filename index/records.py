@@ -52,7 +52,7 @@ class Passage:
     footnotes: list[int] = field(default_factory=list)  # bullet, paragraph -> footnote numbers it cites
     cited_by: list[int] = field(default_factory=list)  # footnote -> numbers of the passages citing it
     source: Source | None = None  # footnotes only
-    section: str | None = None  # headings above a bullet or paragraph, "Analysis › Sahel"; not stored
+    section: str | None = None  # headings above a bullet or paragraph, "Analysis › Sahel"; None without any
     page: int | None = None  # 1-based page of a PDF where the passage starts; None for other formats
 
 

@@ -51,6 +51,7 @@ class ContextPassage:
     source: str | None = None  # bullet: its footnotes' text; footnote: None (it is the source)
     score: float | None = None  # fused retrieval score (Hit.score), when it came from a search
     page: int | None = None  # the page of a PDF passage
+    section: str | None = None  # the headings above a bullet or paragraph, "Analysis › Sahel"
 
     @classmethod
     def from_hit(cls, hit: Hit, marker: int) -> ContextPassage:
@@ -67,6 +68,7 @@ class ContextPassage:
             source,
             hit.score,
             hit.page,
+            hit.section,
         )
 
 

@@ -112,6 +112,7 @@ def _citation_json(verified: Verified) -> list[dict[str, Any]]:
                 "source": p.source,
                 "briefing_date": p.briefing_date,
                 "page": p.page,
+                "section": p.section,
             }
         )
     return out

@@ -29,11 +29,21 @@ def anchor(turn: int, marker: int) -> str:
     return f"src-{turn}-{marker}"
 
 
-def where(file: str, date: str | None, kind: str, number: int, language: str, page: int | None = None) -> str:
-    """`briefing.pdf · p. 2 · 2022-09-15 · bullet 3`: the page only for a PDF passage."""
+def where(
+    file: str,
+    date: str | None,
+    kind: str,
+    number: int,
+    language: str,
+    page: int | None = None,
+    section: str | None = None,
+) -> str:
+    """`sahel.pdf · p. 2 · Analysis › Sahel · 2024-03-02 · paragraph 3`: the page only for a PDF
+    passage, the section only for one under a heading (escaped: headings come from the briefing)."""
     lab = _labels(language)
     at = f" · p. {int(page)}" if page else ""
-    return f"{text(file)}{at} · {text(date or lab['undated'])} · {lab.get(kind, kind)} {number}"
+    under = f" · {text(section)}" if section else ""
+    return f"{text(file)}{at}{under} · {text(date or lab['undated'])} · {lab.get(kind, kind)} {number}"
 
 
 def answer_html(answer: Answer, turn: int) -> str:
@@ -47,8 +57,9 @@ def answer_html(answer: Answer, turn: int) -> str:
     if answer.abstained:
         parts.append(f'<div class="abstain"><p>{text(answer.text)}</p>')
         if answer.passages:
+            lang = answer.language
             items = "".join(
-                f"<li>{where(h.file, h.briefing_date, h.kind, h.number, answer.language, h.page)} — "
+                f"<li>{where(h.file, h.briefing_date, h.kind, h.number, lang, h.page, h.section)} — "
                 f"{text(_clip(h.text, 180))}</li>"
                 for h in answer.passages[:3]
             )
@@ -165,12 +176,17 @@ def _footnotes_html(hit: Any, language: str) -> str:
         return f'<ul class="notes">{items}</ul>'
     if hit.kind == "footnote" and hit.cited_by:
         items = "".join(
-            f"<li>{lab['cited_by']} {lab.get(b.get('kind', 'bullet'), 'bullet')} {int(b['number'])} : "
-            f"{text(_clip(str(b['text']), 200))}</li>"
+            f"<li>{lab['cited_by']} {lab.get(b.get('kind', 'bullet'), 'bullet')} {int(b['number'])}"
+            f"{_in_section(b.get('section'))} : {text(_clip(str(b['text']), 200))}</li>"
             for b in hit.cited_by
         )
         return f'<ul class="notes">{items}</ul>'
     return ""
+
+
+def _in_section(section: str | None) -> str:
+    """` (Analysis › Sahel)` after a citing passage's number, escaped; nothing without a section."""
+    return f" ({text(section)})" if section else ""
 
 
 def turn_sources_html(t: TurnSources) -> str:
@@ -184,10 +200,19 @@ def turn_sources_html(t: TurnSources) -> str:
         hit = hits.get(c["id"])
         passage = hit.text if hit else c.get("quote", "")
         quotes = c.get("quotes") or [c.get("quote", "")]
+        at = where(
+            c["file"],
+            c["briefing_date"],
+            c["kind"],
+            int(c["number"]),
+            a.language,
+            c.get("page"),
+            c.get("section"),
+        )
         cards.append(
             f'<div class="source" id="{anchor(t.turn, c["marker"])}">'
             f'<div class="where"><span class="badge">[{int(c["marker"])}]</span> '
-            f"{where(c['file'], c['briefing_date'], c['kind'], int(c['number']), a.language, c.get('page'))}</div>"
+            f"{at}</div>"
             f'<p class="passage">{highlight(passage, quotes, a.short_answer if c is a.citations[0] else None)}</p>'
             f"{_footnotes_html(hit, a.language)}</div>"
         )

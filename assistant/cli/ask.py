@@ -64,9 +64,18 @@ def _print_answer(answer: Any) -> None:
 
     lab = labels(answer.language)
 
-    def where(file: str, date: str | None, kind: str, number: int, page: int | None = None) -> str:
+    def where(
+        file: str,
+        date: str | None,
+        kind: str,
+        number: int,
+        page: int | None = None,
+        section: str | None = None,
+    ) -> str:
+        """`sahel.pdf, p. 2 (2024-03-02), Analysis › Sahel, paragraph 3`: page and section when known."""
         at = f", p. {page}" if page else ""
-        return f"{file}{at} ({date or lab['undated']}), {lab.get(kind, kind)} {number}"
+        under = f", {section}" if section else ""
+        return f"{file}{at} ({date or lab['undated']}){under}, {lab.get(kind, kind)} {number}"
 
     print(answer.text)
     if answer.standalone_question != answer.question:
@@ -77,14 +86,14 @@ def _print_answer(answer: Any) -> None:
         if answer.passages:
             print(f"\n{lab['closest']}")
             for h in answer.passages[:3]:
-                print(f"  - {where(h.file, h.briefing_date, h.kind, h.number, h.page)}: {h.text[:160]}")
+                at = where(h.file, h.briefing_date, h.kind, h.number, h.page, h.section)
+                print(f"  - {at}: {h.text[:160]}")
         return
     print()
     for c in answer.citations:
         source = f" — {lab['source']} {c['source']}" if c["source"] else ""
-        print(
-            f"[{c['marker']}] {where(c['file'], c['briefing_date'], c['kind'], c['number'], c.get('page'))}{source}"
-        )
+        at = where(c["file"], c["briefing_date"], c["kind"], c["number"], c.get("page"), c.get("section"))
+        print(f"[{c['marker']}] {at}{source}")
     if answer.model.get("reader", "none") != "none":
         print(f"  ({lab['read_by'].format(model=answer.model['reader'])})")
 

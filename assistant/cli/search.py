@@ -46,11 +46,13 @@ def add_parser(sub: Any) -> None:
 
 def _format_hit(i: int, hit: Any) -> str:
     where = f"{hit.file}" + (f" ({hit.briefing_date})" if hit.briefing_date else "")
-    lines = [f"[{i}] {where} — {hit.kind} {hit.number} — score {hit.score:.3f}", f"    {hit.text}"]
+    under = f" — {hit.section}" if hit.section else ""
+    lines = [f"[{i}] {where}{under} — {hit.kind} {hit.number} — score {hit.score:.3f}", f"    {hit.text}"]
     for note in hit.footnotes:
         lines.append(f"    └ {note['number']}. {note['text']}")
     for citer in hit.cited_by:
-        lines.append(f"    └ cited by {citer.get('kind', 'bullet')} {citer['number']}")
+        under = f" ({citer['section']})" if citer.get("section") else ""
+        lines.append(f"    └ cited by {citer.get('kind', 'bullet')} {citer['number']}{under}")
     return "\n".join(lines)
 
 

@@ -70,6 +70,7 @@ class Hit:
     footnotes: list[dict[str, Any]] = field(default_factory=list)  # bullet -> its sources
     cited_by: list[dict[str, Any]] = field(default_factory=list)  # footnote -> bullets citing it
     page: int | None = None  # the PDF page the passage starts on; None for other formats
+    section: str | None = None  # the headings above a bullet or paragraph, "Analysis › Sahel"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -78,6 +79,7 @@ class Hit:
             "kind": self.kind,
             "number": self.number,
             "page": self.page,
+            "section": self.section,
             "text": self.text,
             "score": round(self.score, 4),
             "footnotes": self.footnotes,
@@ -283,6 +285,7 @@ class Searcher:
                 briefing_title=r["title"],
                 row=int(row),
                 page=database.page_of(r),
+                section=database.section_of(r),
             )
             if r["kind"] != "footnote":
                 hit.footnotes = [
@@ -296,7 +299,13 @@ class Searcher:
                     self.conn, r["briefing_id"], ("bullet", "paragraph"), json.loads(r["cited_by"])
                 )
                 hit.cited_by = [
-                    {"number": p["number"], "text": p["text"], "kind": p["kind"], "page": database.page_of(p)}
+                    {
+                        "number": p["number"],
+                        "text": p["text"],
+                        "kind": p["kind"],
+                        "page": database.page_of(p),
+                        "section": database.section_of(p),
+                    }
                     for p in citing
                 ]
             out.append(hit)

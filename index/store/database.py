@@ -3,8 +3,9 @@
 Row `row` of the passages table is row `row` of the vector and BM25 indexes, so a search
 hit is one primary-key lookup away from its text and sources.
 
-The `page` column (a PDF passage's page) is nullable and read with `page_of`, so a generation
-written before it existed still opens: its passages have no page.
+The `page` column (a PDF passage's page) and the `section` column (the headings above a bullet
+or paragraph, "Analysis › Sahel") are nullable and read with `page_of` and `section_of`, so a
+generation written before they existed still opens: its passages have no page and no section.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ CREATE TABLE files (
 CREATE TABLE passages (
     row INTEGER PRIMARY KEY, id TEXT UNIQUE NOT NULL, briefing_id TEXT NOT NULL REFERENCES briefings(id),
     kind TEXT NOT NULL, number INTEGER NOT NULL, text TEXT NOT NULL, start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL, footnotes TEXT NOT NULL, cited_by TEXT NOT NULL, source TEXT, page INTEGER
+    "end" INTEGER NOT NULL, footnotes TEXT NOT NULL, cited_by TEXT NOT NULL, source TEXT, page INTEGER,
+    section TEXT
 );
 CREATE INDEX passages_briefing ON passages(briefing_id, kind, number);
 CREATE INDEX files_briefing ON files(briefing_id);
@@ -68,10 +70,11 @@ def write_briefing(conn: sqlite3.Connection, b: Briefing, first_row: int) -> int
             json.dumps(p.cited_by),
             json.dumps(asdict(p.source), ensure_ascii=False) if p.source else None,
             p.page,
+            p.section,
         )
         for i, p in enumerate(b.passages)
     ]
-    conn.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    conn.executemany("INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     return first_row + len(rows)
 
 
@@ -112,12 +115,18 @@ def row_to_passage(r: sqlite3.Row) -> Passage:
         cited_by=json.loads(r["cited_by"]),
         source=Source.from_dict(src) if src else None,
         page=page_of(r),
+        section=section_of(r),
     )
 
 
 def page_of(r: sqlite3.Row) -> int | None:
     """The passage's page, None when it has none or the generation predates the column."""
     return r["page"] if "page" in r.keys() else None  # noqa: SIM118 (`in` on a Row tests its values)
+
+
+def section_of(r: sqlite3.Row) -> str | None:
+    """The passage's section path, None when it has none or the generation predates the column."""
+    return r["section"] if "section" in r.keys() else None  # noqa: SIM118 (`in` on a Row tests its values)
 
 
 def rows_by_id(conn: sqlite3.Connection, rows: Sequence[int]) -> dict[int, sqlite3.Row]:

@@ -1,8 +1,10 @@
 """What text stands for a passage or a briefing when it is searched.
 
-A bullet is searched with its footnotes' sources beside it: the source title often names
-the subject the bullet only refers to ("il", "le président"). The whole briefing is also
-searched as one document, so a question naming the briefing's subject lifts its bullets.
+A bullet or paragraph is searched with its section path before it and its footnotes' sources
+after it ("Analysis › Sahel: <text> <notes>"): a heading and a source title often name the
+subject the passage only refers to ("il", "le président", "the region"). A passage under no
+heading is searched as its text and notes alone. The whole briefing is also searched as one
+document, so a question naming the briefing's subject lifts its bullets.
 """
 
 from __future__ import annotations
@@ -13,12 +15,14 @@ from index.records import Briefing
 
 
 def passage_texts(b: Briefing) -> list[str]:
+    """One text per passage of `b`, in order: what BM25 and the embedder read for it."""
     notes = {p.number: p.text for p in b.footnotes}
     out = []
     for p in b.passages:
         if p.kind != "footnote":
             context = " ".join(notes[n] for n in p.footnotes if n in notes)
-            out.append(f"{p.text} {context}".strip())
+            heading = f"{p.section}: " if p.section else ""
+            out.append(f"{heading}{p.text} {context}".strip())
         else:
             out.append(p.text)
     return out

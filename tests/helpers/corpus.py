@@ -32,6 +32,29 @@ ENERGY = """\
 [2] https://www.ft.com/content/norway-gas
 """
 
+# A Markdown briefing whose headings give its passages their sections ("Analysis › Piracy");
+# "piracy" and "Sahel" are written only in headings, so a question naming them finds a passage
+# through its section alone.
+SECTIONED = """\
+# West Africa briefing
+
+## Analysis
+
+### Sahel
+- The junta announced its withdrawal from the regional bloc in January [1].
+- Negotiations with the mediators in Abuja are suspended.
+
+### Piracy
+- Attacks on tankers in the gulf fell for the third year running [2].
+
+## Outlook
+Observers expect further departures from the bloc before the summit [1].
+
+## Sources
+[1] "The junta leaves", Le Monde, 29 January 2024.
+[2] "Gulf of Guinea report", IMB, 15 January 2024.
+"""
+
 # The two briefings most tests index: a French one in the sample's layout, an English Markdown one.
 BRIEFINGS = {"briefing-2022-09-15.txt": KAZAKHSTAN, "energy-2022-11-23.md": ENERGY}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from assistant.chat import render
 
 
@@ -42,3 +44,57 @@ def test_a_paragraph_card_lists_its_notes_and_a_note_card_names_its_citers() -> 
     )
     assert "citée par : paragraphe 4" in _footnotes_html(note, "fr")
     assert "cited by paragraph 4" in _footnotes_html(note, "en")
+
+
+def test_a_passages_section_is_shown_escaped_on_its_card_and_in_the_closest_list() -> None:
+    """`sahel.pdf · p. 2 · Analysis › Sahel · 2024-03-02 · paragraph 3`; a heading is briefing
+    text, so a `<script>` in it shows as text."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from assistant.answer.pipeline import Answer
+    from tests.helpers.corpus import hit
+
+    hostile = "Analysis › <script>alert(1)</script>"
+    shown_where = render.where("sahel.pdf", "2024-03-02", "paragraph", 3, "en", 2, "Analysis › Sahel")
+    assert html.unescape(shown_where) == "sahel.pdf · p. 2 · Analysis › Sahel · 2024-03-02 · paragraph 3"
+    assert render.where("sahel.md", None, "bullet", 1, "fr") == "sahel.md · sans date · puce 1"
+    passage = replace(hit(3, "La junte a quitté la CEDEAO.", 1.0), section=hostile)
+    citation = {
+        "marker": 1,
+        "id": passage.id,
+        "file": "b.txt",
+        "briefing_date": None,
+        "kind": "bullet",
+        "number": 3,
+        "quote": "La junte a quitté la CEDEAO.",
+        "quotes": ["La junte a quitté la CEDEAO."],
+        "source": None,
+        "section": hostile,
+    }
+
+    def answer(abstained: bool) -> Answer:
+        return Answer(
+            question="q",
+            standalone_question="q",
+            language="en",
+            text="“La junte a quitté la CEDEAO.” [1]",
+            abstained=abstained,
+            fallback=False,
+            citations=[] if abstained else [citation],
+            passages=[passage],
+            timings={},
+            model={},
+        )
+
+    escaped = "Analysis › &lt;script&gt;alert&#40;1&#41;&lt;/script&gt;"
+    card = render.turn_sources_html(render.TurnSources(1, "q", answer(False)))
+    closest = render.answer_html(answer(True), 1)
+    for page in (card, closest):
+        assert "<script>" not in page
+        assert f"b.txt · {escaped} · undated · bullet 3" in page
+    note = SimpleNamespace(
+        kind="footnote", cited_by=[{"number": 3, "text": "La junte.", "kind": "bullet", "section": hostile}]
+    )
+    shown = render._footnotes_html(note, "en")
+    assert f"cited by bullet 3 ({escaped}) : La junte." in shown and "<script>" not in shown

@@ -83,3 +83,54 @@ def test_ask_labels_speak_the_answers_language(capsys: pytest.CaptureFixture[str
     assert "[1] b.txt (sans date), puce 2 — source : Mk.RU, 15 septembre 2022" in capsys.readouterr().out
     _print_answer(answer("en", False, "“Le Kazakhstan reste dans l'OTSC” [1]."))
     assert "[1] b.txt (undated), bullet 2 — source: Mk.RU" in capsys.readouterr().out
+
+
+def test_a_citation_line_names_the_passages_section(capsys: pytest.CaptureFixture[str]) -> None:
+    """`[1] sahel.md (2024-03-02), Analysis › Sahel, paragraph 3 — source: …`: the section between
+    the date and the passage, for citations and for the closest passages of an abstention."""
+    from dataclasses import replace
+
+    from assistant.answer.pipeline import Answer
+    from assistant.cli.ask import _print_answer
+    from tests.helpers.corpus import hit
+
+    citation = {
+        "marker": 1,
+        "file": "sahel.md",
+        "briefing_date": "2024-03-02",
+        "kind": "paragraph",
+        "number": 3,
+        "source": "Le Monde, 29 janvier 2024.",
+        "section": "Analysis › Sahel",
+    }
+    passage = replace(
+        hit(3, "La junte a quitté la CEDEAO.", 1.0), kind="paragraph", section="Analysis › Sahel"
+    )
+
+    def answer(abstained: bool, citations: list[dict[str, object]]) -> Answer:
+        return Answer(
+            question="q",
+            standalone_question="q",
+            language="en",
+            text="“La junte a quitté la CEDEAO” [1].",
+            abstained=abstained,
+            fallback=False,
+            citations=citations,
+            passages=[passage],
+            timings={},
+            model={},
+        )
+
+    _print_answer(answer(False, [citation]))
+    assert (
+        "[1] sahel.md (2024-03-02), Analysis › Sahel, paragraph 3 — source: Le Monde"
+        in capsys.readouterr().out
+    )
+    _print_answer(answer(False, [{**citation, "file": "sahel.pdf", "page": 2}]))
+    assert (
+        "[1] sahel.pdf, p. 2 (2024-03-02), Analysis › Sahel, paragraph 3 — source:" in capsys.readouterr().out
+    )
+    _print_answer(answer(False, [{**citation, "section": None}]))
+    assert "[1] sahel.md (2024-03-02), paragraph 3 — source:" in capsys.readouterr().out
+    _print_answer(answer(True, []))
+    assert "  - b.txt (undated), Analysis › Sahel, paragraph 3: La junte" in capsys.readouterr().out

@@ -78,3 +78,27 @@ def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "no index" in out.stderr and "briefing-assistant index" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_search_shows_each_passages_section(
+    tmp_path: Path, embedder, capsys: pytest.CaptureFixture[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """The human output names the headings a passage sits under, and a note the sections of the
+    passages citing it; `--json` has them as "section"."""
+    from assistant.cli.main import main
+    from tests.helpers.corpus import KAZAKHSTAN, SECTIONED, indexed
+
+    briefings = {"wa-2024-02-01.md": SECTIONED, "briefing-2022-09-15.txt": KAZAKHSTAN}
+    ix = str(indexed(tmp_path, embedder, briefings).index_dir)
+    base = ["search", "--index", ix, "--no-rerank", "--no-translate"]
+    assert main([*base, "-k", "1", "attacks on tankers in the gulf"]) == 0
+    assert (
+        "[1] wa-2024-02-01.md (2024-02-01) — Analysis › Piracy — bullet 3 — score" in capsys.readouterr().out
+    )
+    assert main([*base, "-k", "1", "Qui a démenti la rumeur ?"]) == 0
+    assert "[1] briefing-2022-09-15.txt (2022-09-15) — bullet 2 — score" in capsys.readouterr().out
+    assert main([*base, "-k", "10", "The junta leaves, Le Monde"]) == 0
+    out = capsys.readouterr().out
+    assert "└ cited by bullet 1 (Analysis › Sahel)" in out and "└ cited by paragraph 4 (Outlook)" in out
+    assert main([*base, "-k", "1", "--json", "attacks on tankers in the gulf"]) == 0
+    assert json.loads(capsys.readouterr().out)["results"][0]["section"] == "Analysis › Piracy"
