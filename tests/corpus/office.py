@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -73,7 +74,7 @@ NIGER = Document(
     "fr",
     (
         _b("title", "Note de veille — Niger et Sahel central"),
-        _b("p", "Diffusion restreinte — 22 mars 2024"),
+        _b("date", "Diffusion restreinte — 22 mars 2024"),
         _b("h1", "Situation politique"),
         _b(
             "p",
@@ -132,7 +133,7 @@ BALTIC_GAS = Document(
     "en",
     (
         _b("title", "Energy Security Brief: Baltic Gas Supply"),
-        _b("p", "9 February 2024 | Prepared for the Energy Working Group"),
+        _b("date", "9 February 2024 | Prepared for the Energy Working Group"),
         _b("h1", "Key developments"),
         _b(
             "p",
@@ -172,7 +173,10 @@ BALTIC_GAS = Document(
             "footnote",
             "Reuters, “Klaipeda LNG terminal doubles throughput as Baltics shun Russian gas”, 12 January 2024.",
         ),
-        "err": ("footnote", "ERR News, “Balticconnector repairs on schedule, Elering says”, 2 February 2024."),
+        "err": (
+            "footnote",
+            "ERR News, “Balticconnector repairs on schedule, Elering says”, 2 February 2024.",
+        ),
         "iea": ("footnote", "International Energy Agency, Gas Market Report Q1-2024, January 2024."),
     },
 )
@@ -218,7 +222,10 @@ DENGUE = Document(
         ),
     ),
     {
-        "ars": ("endnote", f"ARS La Réunion, «{NBSP}Point épidémiologique dengue, semaine 13{NBSP}», 3 avril 2024."),
+        "ars": (
+            "endnote",
+            f"ARS La Réunion, «{NBSP}Point épidémiologique dengue, semaine 13{NBSP}», 3 avril 2024.",
+        ),
         "pref": (
             "endnote",
             f"Préfecture de La Réunion, communiqué «{NBSP}Activation du niveau 4 du plan ORSEC{NBSP}», 28 mars 2024.",
@@ -312,7 +319,9 @@ ECB = Document(
             f"services.[^echos] Les salaires négociés ont progressé de 4,7{NBSP}% sur un an au premier "
             f"trimestre, un rythme jugé encore incompatible avec l’objectif de 2{NBSP}% à moyen terme. "
             "Le gouverneur autrichien Robert Holzmann a été le seul à voter contre la baisse, estimant "
-            "que les conditions n’étaient pas réunies. Du côté de la croissance, le PIB de la zone "
+            "que les conditions n’étaient pas réunies. La BCE a par ailleurs confirmé l’arrêt complet "
+            "des réinvestissements du programme d’achats d’urgence face à la pandémie (PEPP) à la fin "
+            "de 2024. Du côté de la croissance, le PIB de la zone "
             f"euro a progressé de 0,3{NBSP}% au premier trimestre, sortant de la stagnation de 2023, et "
             f"les services de la BCE tablent sur 0,9{NBSP}% pour l’année. Les marchés anticipent "
             "désormais une ou deux baisses supplémentaires d’ici décembre, contre trois avant la "
@@ -374,8 +383,14 @@ PORT_RANSOMWARE = Document(
         _b("li", "Test the manual fallback procedures for gate operations at least twice a year."),
     ),
     {
-        "gw": ("endnote", "Gazeta Wyborcza Trójmiasto, “Cyberatak sparaliżował terminal w Gdańsku”, 10 May 2024."),
-        "record": ("endnote", "The Record, “Sarmat ransomware gang claims Gdańsk terminal attack”, 11 May 2024."),
+        "gw": (
+            "endnote",
+            "Gazeta Wyborcza Trójmiasto, “Cyberatak sparaliżował terminal w Gdańsku”, 10 May 2024.",
+        ),
+        "record": (
+            "endnote",
+            "The Record, “Sarmat ransomware gang claims Gdańsk terminal attack”, 11 May 2024.",
+        ),
         "cert": ("endnote", "CERT Polska, incident advisory 2024/017, 13 May 2024."),
     },
 )
@@ -424,8 +439,7 @@ ARCTIC = Document(
         _b("li", "La Russie exige un préavis de 45 jours pour tout navire de guerre étranger."),
         _b(
             "li",
-            "Le brise-glace chinois Xue Long 2 a mené une campagne de recherche en août au nord de "
-            "l’Alaska.",
+            "Le brise-glace chinois Xue Long 2 a mené une campagne de recherche en août au nord de l’Alaska.",
         ),
         _b("page"),
         _b("h1", "Appréciation"),
@@ -438,10 +452,19 @@ ARCTIC = Document(
         ),
     ),
     {
-        "nuuk": ("footnote", "Naalakkersuisut, « Greenland in the World - Nothing about us without us », 3 septembre 2024."),
+        "nuuk": (
+            "footnote",
+            "Naalakkersuisut, « Greenland in the World - Nothing about us without us », 3 septembre 2024.",
+        ),
         "monde": ("footnote", "Le Monde, « Au Groenland, la course aux terres rares », 18 juillet 2024."),
-        "hnn": ("footnote", "High North News, « Record Chinese traffic on the Northern Sea Route », 12 janvier 2024."),
-        "fmn": ("footnote", "Ministère danois de la Défense, accord sur l'Arctique et l'Atlantique Nord, 31 janvier 2024."),
+        "hnn": (
+            "footnote",
+            "High North News, « Record Chinese traffic on the Northern Sea Route », 12 janvier 2024.",
+        ),
+        "fmn": (
+            "footnote",
+            "Ministère danois de la Défense, accord sur l'Arctique et l'Atlantique Nord, 31 janvier 2024.",
+        ),
     },
     header="Cellule Prospective - Revue stratégique n° 37 - Diffusion restreinte",
     page_label="Page {page} / {pages}",
@@ -489,7 +512,10 @@ H5N1 = Document(
     {
         "usda": ("footnote", "USDA APHIS, Detections of HPAI in livestock, updated 1 May 2024."),
         "fda": ("footnote", "FDA, Updates on Highly Pathogenic Avian Influenza (HPAI), 25 April 2024."),
-        "cdc": ("footnote", "CDC, Technical update: summary of genetic analyses of H5N1 viruses, 26 April 2024."),
+        "cdc": (
+            "footnote",
+            "CDC, Technical update: summary of genetic analyses of H5N1 viruses, 26 April 2024.",
+        ),
     },
     header="Health Intelligence Unit | Weekly Brief | For internal use",
     page_label="{page}",
@@ -512,8 +538,7 @@ NUCLEAR = Document(
         _b("li", "Le chargement du combustible s’est achevé le 15 mai."),
         _b(
             "li",
-            "La première connexion au réseau est attendue à l’automne, à 20 % de la puissance "
-            "nominale.",
+            "La première connexion au réseau est attendue à l’automne, à 20 % de la puissance nominale.",
         ),
         _b("h1", "Programme EPR2"),
         _b(
@@ -542,7 +567,10 @@ NUCLEAR = Document(
     ),
     {
         "asn": ("footnote", "ASN, décision autorisant la mise en service de Flamanville 3, 7 mai 2024."),
-        "penly": ("footnote", "Ministère de la Transition énergétique, dossier de presse Penly, 4 mars 2024."),
+        "penly": (
+            "footnote",
+            "Ministère de la Transition énergétique, dossier de presse Penly, 4 mars 2024.",
+        ),
         "echos": ("footnote", "Les Echos, « Nucléaire : la facture des six EPR2 s'envole », 27 juin 2024."),
     },
     header="Direction de la stratégie - Note énergie",
@@ -589,8 +617,14 @@ ARGENTINA = Document(
     ),
     {
         "indec": ("footnote", "INDEC, Indice de precios al consumidor, March 2024 report, 12 April 2024."),
-        "bloomberg": ("footnote", 'Bloomberg, "Argentina central bank extends dollar-buying streak", 10 April 2024.'),
-        "imf": ("footnote", 'IMF, press release 24/38, "IMF Executive Board completes seventh review", 1 February 2024.'),
+        "bloomberg": (
+            "footnote",
+            'Bloomberg, "Argentina central bank extends dollar-buying streak", 10 April 2024.',
+        ),
+        "imf": (
+            "footnote",
+            'IMF, press release 24/38, "IMF Executive Board completes seventh review", 1 February 2024.',
+        ),
     },
     header="Macro Desk - Country Brief",
     page_label="Page {page} of {pages}",
@@ -634,7 +668,10 @@ GULF_OF_GUINEA = Document(
         ),
     ),
     {
-        "bmi": ("footnote", "Bureau maritime international, rapport annuel sur la piraterie 2023, 11 janvier 2024."),
+        "bmi": (
+            "footnote",
+            "Bureau maritime international, rapport annuel sur la piraterie 2023, 11 janvier 2024.",
+        ),
         "lloyds": ("footnote", "Lloyd's List, « Bonny Star boarded off Bioko », 15 février 2024."),
         "marin": ("footnote", "Le Marin, « Golfe de Guinée : les assureurs inquiets », 6 février 2024."),
         "mdat": ("footnote", "MDAT-GoG, avis aux navigateurs n° 07/2024, 19 février 2024."),
@@ -669,13 +706,22 @@ RED_SEA = Document(
             "Repair ships need permits from the Yemeni authorities to work in the area; Seacom "
             "expects its segment to be restored by late May at the earliest.[^seacom]",
         ),
+        _b(
+            "p",
+            "Only a handful of cable ships serve the region, and the nearest one, based in Djibouti, "
+            "is already committed to another repair off East Africa.",
+        ),
         _b("h1", "Implications"),
         _b("li", "Operators rerouted traffic through cables crossing Egypt by land and around Africa."),
         _b("li", "Gulf states are accelerating plans for terrestrial fibre corridors across Saudi Arabia."),
+        _b("li", "Insurers have raised war-risk premiums for cable ships working in the southern Red Sea."),
     ),
     {
         "hgc": ("footnote", "HGC Global Communications, press statement, 4 March 2024."),
-        "ft": ("footnote", "Financial Times, “Sunken ship's anchor likely cut Red Sea cables”, 6 March 2024."),
+        "ft": (
+            "footnote",
+            "Financial Times, “Sunken ship's anchor likely cut Red Sea cables”, 6 March 2024.",
+        ),
         "seacom": ("footnote", "Seacom, customer notice on the Red Sea outage, 7 March 2024."),
     },
     header="Digital Infrastructure Watch - Brief 2024/09",
@@ -865,7 +911,9 @@ def build_docx(doc: Document) -> bytes:
 # --- PDF --------------------------------------------------------------------------------------
 
 _DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
-_LATIN1 = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "œ": "oe", "•": "-", "−": "-"})
+LATIN1_FOLD = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-", "œ": "oe", "•": "-", "−": "-"}
+)
 _BODY_SIZE = 10.5
 _LINE = 5.5  # mm between the baselines of a paragraph's lines
 _NOTE_SIZE = 8
@@ -905,7 +953,7 @@ def build_pdf(doc: Document) -> bytes:
     family, latin1 = _use_font(pdf, doc)
 
     def fold(text: str) -> str:
-        return text.translate(_LATIN1) if latin1 else text
+        return text.translate(LATIN1_FOLD) if latin1 else text
 
     numbers = {key: n for n, key in enumerate(_note_order(doc), start=1)}
     pages = _pages(doc)
@@ -920,6 +968,8 @@ def build_pdf(doc: Document) -> bytes:
         pdf.set_xy(_LEFT, 22)
         for block in blocks:
             _write_block(pdf, block, family, fold, numbers, doc.bullet)
+        if pdf.get_y() > _PAGE_BOTTOM:
+            raise ValueError(f"{doc.name}: page {page_number} runs past the bottom of the page")
         cited = [m[1] for block in blocks for m in _MARKER.finditer(block.text)]
         first_cited_here = [key for key in dict.fromkeys(cited) if key not in placed]
         placed.update(first_cited_here)
@@ -928,7 +978,9 @@ def build_pdf(doc: Document) -> bytes:
     return bytes(pdf.output())
 
 
-def _write_block(pdf: Any, block: Block, family: str, fold: Any, numbers: dict[str, int], bullet: str) -> None:
+def _write_block(
+    pdf: Any, block: Block, family: str, fold: Callable[[str], str], numbers: dict[str, int], bullet: str
+) -> None:
     if block.kind == "title":
         pdf.set_font(family, "B", 16)
         pdf.multi_cell(0, 8, fold(block.text))
@@ -968,7 +1020,10 @@ def _write_notes(pdf: Any, doc: Document, notes: list[tuple[int, str]], family: 
     if not notes:
         return
     pdf.set_font(family, size=_NOTE_SIZE)
-    heights = [len(pdf.multi_cell(170, _NOTE_LINE, f"{n}. {text}", dry_run=True, output="LINES")) for n, text in notes]
+    heights = [
+        len(pdf.multi_cell(170, _NOTE_LINE, f"{n}. {text}", dry_run=True, output="LINES"))
+        for n, text in notes
+    ]
     top = _PAGE_BOTTOM - _NOTE_LINE * sum(heights)
     if top - 4 < body_end:
         raise ValueError(f"{doc.name}: page {pdf.page} has no room left for its notes")
