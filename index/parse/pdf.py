@@ -51,6 +51,8 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-–—]\s*\d{1,4}\s*[-–—]|(?:page|p\.)?\s*\d{1,4}(?:\s*(?:/|sur|of|de)\s*\d{1,4})?)$", re.I
 )
 _SENTENCE_END = (".", "!", "?", "…", "»", "”", ":", ";")
+# Note markers that may follow a sentence's full stop (`… du pays.[2]`, `… du pays.¹`).
+_TRAILING_MARKERS = re.compile(r"(?:\s?(?:\[\d{1,4}(?:\s*[,;–-]\s*\d{1,4})*\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+))+\s*$")
 _LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "st", "ﬆ": "st"})
 
 
@@ -303,6 +305,11 @@ def _join(parts: list[str]) -> str:
     return text
 
 
+def _ends_sentence(text: str) -> bool:
+    """The line closes a sentence, markers after its full stop aside."""
+    return _TRAILING_MARKERS.sub("", text).endswith(_SENTENCE_END)
+
+
 def _blocks(lines: list[_Line], body_size: float) -> list[tuple[str, int, int, list[str]]]:
     """(kind, heading level, page, lines) of the body's headings, bullets and paragraphs."""
     heading_sizes = sorted({ln.size for ln in lines if ln.size >= _HEADING_SIZE * body_size}, reverse=True)
@@ -334,11 +341,11 @@ def _blocks(lines: list[_Line], body_size: float) -> list[tuple[str, int, int, l
                     if not is_heading
                     else line.top - prev.bottom < line.size
                 )
-                ended = prev.text.endswith(_SENTENCE_END) and prev.x1 < right_edge - 3 * body_size
+                ended = _ends_sentence(prev.text) and prev.x1 < right_edge - 3 * body_size
                 new = not (same and close and not ended)
             else:
                 # A page break inside a paragraph or bullet: it goes on when it did not end a sentence.
-                new = is_heading or last_kind == "heading" or blocks[-1][3][-1].endswith(_SENTENCE_END)
+                new = is_heading or last_kind == "heading" or _ends_sentence(blocks[-1][3][-1])
         if new:
             blocks.append((kind, level, line.page, [text]))
         else:

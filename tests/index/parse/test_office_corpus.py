@@ -16,16 +16,6 @@ from index.parse.reader import parse_file
 from index.records import Briefing, Passage
 from tests.corpus import office
 
-# A paragraph or bullet that ends a page with its note's marker after the full stop (`….¹`) is
-# read as going on across the page break, so it swallows the next page's first paragraph
-# (index/parse/pdf.py, `_blocks`: the sentence-end test sees the `[n]` marker, not the stop).
-_MARKER_AT_PAGE_END = "a block ending `.[n]` at a page's end is joined with the next page's first block"
-KNOWN_PARSER_GAPS = {
-    office.ARCTIC.name: _MARKER_AT_PAGE_END,
-    office.NUCLEAR.name: _MARKER_AT_PAGE_END,
-    office.GULF_OF_GUINEA.name: _MARKER_AT_PAGE_END,
-}
-
 
 def _norm(text: str) -> str:
     """Whitespace as the parser leaves it; Latin-1 folding too, since a PDF falls back to it when
@@ -127,16 +117,7 @@ def test_gold_is_one_passage_citing_its_note(parsed: dict[str, Briefing], q: dic
         assert any(_norm(q["note"]) in _norm(text) for text in cited), cited
 
 
-@pytest.mark.parametrize(
-    "doc",
-    [
-        pytest.param(doc, marks=pytest.mark.xfail(strict=True, reason=KNOWN_PARSER_GAPS[doc.name]))
-        if doc.name in KNOWN_PARSER_GAPS
-        else doc
-        for doc in office.DOCUMENTS
-    ],
-    ids=lambda doc: doc.name,
-)
+@pytest.mark.parametrize("doc", office.DOCUMENTS, ids=lambda doc: doc.name)
 def test_every_written_block_is_its_own_passages_whole(
     parsed: dict[str, Briefing], doc: office.Document
 ) -> None:
