@@ -2,12 +2,17 @@
 
     python bench/speed.py --sizes 1000 10000 100000
     python bench/speed.py --sizes 100000 --raw-sample 0.2   # the long row, raw rate from a sample
+    python bench/speed.py --formats --compare 223b9cd        # PIAF dev briefings as .txt, .docx, .odt, .pdf
 
 For each size, generated briefings (about 10 bullets + footnotes each) are indexed from
 scratch with `update_index`, and the same passage texts are encoded with a bare
 `SentenceTransformer.encode`: the ratio is our indexing throughput over raw encoding.
 Search latency (p50/p95 over 200 queries) is compared with raw "encode the query + FAISS
 search" on the same vectors. Also: peak RSS, and HNSW recall@10 against exact search.
+
+`--formats` measures parsing and indexing throughput per file format instead, on real briefings
+written as .txt, .docx, .odt and .pdf, and with `--compare REF` the .txt throughput of an older
+commit beside this one's (bench/format_speed.py).
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+import format_speed  # noqa: E402
 
 from index.parse.reader import parse_file  # noqa: E402
 from index.search.hybrid import Searcher  # noqa: E402
@@ -144,8 +151,22 @@ def main() -> None:
         default=1.0,
         help="share of the texts encoded raw (e.g. 0.2 at 100k: the rate is per passage)",
     )
+    ap.add_argument(
+        "--formats", action="store_true", help="throughput per file format (bench/format_speed.py)"
+    )
+    ap.add_argument(
+        "--briefings", type=Path, default=format_speed.PIAF, help="with --formats: the .txt briefings"
+    )
+    ap.add_argument("--limit", type=int, default=None, help="with --formats: the first N briefings only")
+    ap.add_argument("--rounds", type=int, default=3, help="with --formats: parse rounds (median; .pdf: one)")
+    ap.add_argument("--compare", metavar="REF", help="with --formats: also time .txt with commit REF's code")
     args = ap.parse_args()
     embedder = Embedder()
+    if args.formats:
+        format_speed.run(
+            embedder, briefings=args.briefings, limit=args.limit, rounds=args.rounds, ref=args.compare
+        )
+        return
     cols = [
         "passages",
         "index_per_s",

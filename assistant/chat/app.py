@@ -161,7 +161,7 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
                 sources = gr.HTML(render.sources_html([]), elem_id="sources")
         with gr.Accordion("Add briefings", open=False, elem_id="add-briefings"):
             gr.Markdown(
-                f"Text, Markdown, HTML, Word or PDF briefings ({', '.join(ALLOWED_SUFFIXES)}), several at once, "
+                f"Text, Markdown, HTML, Word, OpenDocument or PDF briefings ({', '.join(ALLOWED_SUFFIXES)}), several at once, "
                 f"up to {max_upload_bytes // (1024 * 1024)} MB each. They are copied to "
                 f"`{service.uploads_dir}` and indexed incrementally."
             )

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".pdf")
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

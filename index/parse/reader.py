@@ -1,8 +1,9 @@
 """Read a briefing file: pick the reader for its format, decode its bytes, and check what came out.
 
-Binary formats are chosen by the file's suffix before any text decoding: `.docx` (index.parse.docx)
-and `.pdf` (index.parse.pdf) are converted to the text layout, which layout.py then reads like
-any text file; a PDF passage also gets the page it starts on. Every other file is decoded as
+Binary formats are chosen by the file's suffix before any text decoding: `.docx` (index.parse.docx),
+`.odt` (index.parse.odt) and `.pdf` (index.parse.pdf) are converted to the text layout, which
+layout.py then reads like any text file; a PDF passage also gets the page it starts on, and an
+.odt briefing takes its title and date from its metadata when its text and name give none. Every other file is decoded as
 text, and HTML is recognised by its tags.
 """
 
@@ -24,7 +25,7 @@ def briefing_id(text: str) -> str:
     return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()[:16]
 
 
-BINARY_SUFFIXES = (".docx", ".pdf")
+BINARY_SUFFIXES = (".docx", ".odt", ".pdf")
 
 
 def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
@@ -35,6 +36,8 @@ def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -
             raise SkippedFile(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
         if suffix == ".pdf":
             return _parse_pdf(data, path)
+        if suffix == ".odt":
+            return _parse_odt(data, path, max_bytes)
         return _parse_docx(data, path, max_bytes)
     text, _encoding = decode(data, max_bytes=max_bytes)
     return parse_text(text, path)
@@ -47,6 +50,20 @@ def _parse_docx(data: bytes, path: str, max_bytes: int) -> Briefing:
     converted = docx.to_text(data, max_bytes=max_bytes)
     briefing = parse_layout(converted.text, path, None, None)
     briefing.id = briefing_id(converted.text)
+    if not briefing.passages:
+        raise SkippedFile("no text to index")
+    return briefing
+
+
+def _parse_odt(data: bytes, path: str, max_bytes: int) -> Briefing:
+    """An OpenDocument text through its text layout; metadata fills a missing title or date."""
+    from index.parse import odt
+
+    converted = odt.to_text(data, max_bytes=max_bytes)
+    briefing = parse_layout(converted.text, path, None, None)
+    briefing.id = briefing_id(converted.text)
+    briefing.title = briefing.title or converted.title
+    briefing.date = briefing.date or converted.date
     if not briefing.passages:
         raise SkippedFile("no text to index")
     return briefing

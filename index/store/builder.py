@@ -29,7 +29,7 @@ from index.store.embed import Embedder
 from index.store.lexical import LexicalIndex, tokenize, with_bigrams
 from index.store.representation import briefing_text, char_grams, passage_texts
 
-EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf"}
+EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".pdf"}
 
 
 # A file whose set-aside characters are over this share of its non-blank ones gets a warning.
