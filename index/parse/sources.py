@@ -118,7 +118,12 @@ def _parse_one(text: str) -> Source:
             candidate = _clean_field(before)
             # An author is a short name before the title, not a sentence introducing a quote.
             if candidate and len(candidate.split()) <= 5 and ":" not in candidate:
-                author = candidate
+                # `Author, « Title », Outlet` names both; `RFI, « Title », 3 mars 2024` names the
+                # outlet before the title.
+                if outlet is None:
+                    outlet = candidate
+                else:
+                    author = candidate
     elif not url or rest.strip(" .,;"):
         fields = [f for f in (_clean_field(x) for x in rest.split(",")) if f]
         fields = [f for f in fields if find_date(f) is None]

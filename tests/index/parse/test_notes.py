@@ -113,3 +113,10 @@ def test_a_source_survives_storage_and_a_stored_source_of_the_older_form_opens()
     assert Source.from_dict(asdict(source)) == source
     older = {"title": "A", "outlet": "Le Monde", "author": None, "date": None, "url": "https://a.fr"}
     assert Source.from_dict(older) == Source(title="A", outlet="Le Monde", url="https://a.fr")
+
+
+def test_a_name_before_the_title_is_the_outlet_unless_an_outlet_follows_the_title() -> None:
+    alone = parse_source("RFI, « Takuba quitte le Mali », 3 mars 2024")
+    assert (alone.outlet, alone.author, alone.title) == ("RFI", None, "Takuba quitte le Mali")
+    both = parse_source("Jack Lau, « China’s No 3 official », South China Morning Post, 12 septembre 2022.")
+    assert (both.author, both.outlet) == ("Jack Lau", "South China Morning Post")
