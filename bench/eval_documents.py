@@ -77,7 +77,12 @@ def groups(outcomes: Sequence[Outcome]) -> list[tuple[str, list[Outcome]]]:
         out.append((lang, [o for o in outcomes if o.question.lang == lang]))
     for fmt in FORMATS:
         for lang in LANGUAGES:
-            out.append((f"{fmt} {lang}", [o for o in outcomes if (o.question.format, o.question.lang) == (fmt, lang)]))
+            out.append(
+                (
+                    f"{fmt} {lang}",
+                    [o for o in outcomes if (o.question.format, o.question.lang) == (fmt, lang)],
+                )
+            )
     out.append(("all", list(outcomes)))
     return [(label, members) for label, members in out if members]
 
@@ -88,9 +93,7 @@ def table(outcomes: Sequence[Outcome]) -> str:
     for label, members in groups(outcomes):
         s = summarise(members)
         noted = f"{round(s.note_carried * s.with_note)}/{s.with_note}"
-        lines.append(
-            f"{label:<10} {s.questions:>9} {s.top1:>7.1%} {s.top3:>7.1%} {s.mrr:>7.3f} {noted:>14}"
-        )
+        lines.append(f"{label:<10} {s.questions:>9} {s.top1:>7.1%} {s.top3:>7.1%} {s.mrr:>7.3f} {noted:>14}")
     return "\n".join(lines)
 
 
@@ -115,7 +118,9 @@ def as_json(outcomes: Sequence[Outcome], rerank: bool) -> dict[str, Any]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--rerank", action="store_true", help="reorder close calls with the LLM, as `search` does")
+    ap.add_argument(
+        "--rerank", action="store_true", help="reorder close calls with the LLM, as `search` does"
+    )
     ap.add_argument("--json", action="store_true", help="print JSON")
     ap.add_argument("--index", type=Path, help="index directory (default: a temporary one)")
     ap.add_argument("--misses", action="store_true", help="list the questions missed in the top 3")
