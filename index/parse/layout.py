@@ -17,7 +17,9 @@ Long blocks: a bullet or paragraph over MAX_PASSAGE_CHARS (a PDF page, a pasted 
 page's one-line block) becomes several passages of the same kind and section, numbered on in the
 running order. Cuts fall at sentence ends, each passage holding as many whole sentences as fit; a
 sentence longer than the limit is cut at a space. Each passage keeps the markers inside it, so
-its own notes, and its own offsets into the text. Notes are never cut.
+its own notes, and its own offsets into the text; a passage with no marker of its own cites the
+notes of the next marker in its block, since a marker closes the sentences it sources (the
+passages after a block's last marker cite none). Notes are never cut.
 
 Set aside by rule, never as passages:
 - the front matter (`---` … `---`), read for `title` and `date`;
@@ -214,19 +216,10 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
             body_end = i
 
     md_defs: list[tuple[str, _Block]] = []
-    body_lines: list[_Line] = []
-    current_def: _Block | None = None
-    for line in lines[first:body_end]:
-        if m := _MD_DEF.match(line.text):
-            current_def = _Block(line.start + m.end(), line.end, [line.text[m.end() :]])
-            md_defs.append((m[1], current_def))
-        elif current_def is not None and line.text.startswith(("    ", "\t")) and line.text.strip():
-            current_def.add(line, line.start + len(line.text) - len(line.text.lstrip()))
-        else:
-            current_def = None
-            body_lines.append(line)
-
-    notes = _parse_notes(lines[body_end + (heading_at is not None) :] if body_end < len(lines) else [])
+    body_lines = _take_md_defs(lines[first:body_end], md_defs)
+    # Under a notes heading too: `## Notes` then `[^1]: …` definitions.
+    note_lines = _take_md_defs(lines[body_end + (heading_at is not None) :], md_defs)
+    notes = _parse_notes(note_lines)
     # `[^1]` keeps its number unless a numbered note has it; `[^note]` takes the next free one.
     taken = {n.number for n in notes if n.number is not None}
     # isdecimal, not isdigit: `[^¹]` or `[^①]` are digits that int() refuses.
@@ -252,12 +245,19 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
     state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
     passages: list[Passage] = []
     for block in body.blocks:
+        pieces: list[Passage] = []
         for raw, start, end in block.pieces():
             clean, cited = strip_markers(raw, state)
             if clean:
-                passages.append(
+                pieces.append(
                     Passage(block.kind, 0, clean, start, end, footnotes=cited, section=block.section)
                 )
+        # A piece of a long block with no marker of its own cites what the next marker of its
+        # block cites: a note's marker closes the sentences it sources.
+        following: list[int] = []
+        for piece in reversed(pieces):
+            following = piece.footnotes = piece.footnotes or list(following)
+        passages.extend(pieces)
     # One running number over bullets and paragraphs, after dropping blocks that were only markers.
     for position, p in enumerate(passages, start=1):
         p.number = position
@@ -289,6 +289,23 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
         indexed_chars=indexed,
         set_aside=set_aside,
     )
+
+
+def _take_md_defs(lines: list[_Line], md_defs: list[tuple[str, _Block]]) -> list[_Line]:
+    """Move Markdown footnote definitions (`[^id]: …` and their indented lines) into `md_defs`;
+    return the other lines."""
+    rest: list[_Line] = []
+    current_def: _Block | None = None
+    for line in lines:
+        if m := _MD_DEF.match(line.text):
+            current_def = _Block(line.start + m.end(), line.end, [line.text[m.end() :]])
+            md_defs.append((m[1], current_def))
+        elif current_def is not None and line.text.startswith(("    ", "\t")) and line.text.strip():
+            current_def.add(line, line.start + len(line.text) - len(line.text.lstrip()))
+        else:
+            current_def = None
+            rest.append(line)
+    return rest
 
 
 def _non_blank(text: str) -> int:

@@ -44,15 +44,18 @@ def test_a_20000_character_paragraph_becomes_passages_at_sentence_ends() -> None
         assert text[before.end : after.start].isspace()
     for p in body:
         assert " ".join(text[p.start : p.end].replace("[1]", "").replace("[2]", "").split()) == p.text
-    # Each note is linked to the passage that holds its marker, and only to it.
-    one = [p for p in body if "[1]" in text[p.start : p.end]]
-    two = [p for p in body if "[2]" in text[p.start : p.end]]
-    assert len(one) == len(two) == 1 and one[0] is not two[0]
-    assert one[0].footnotes == [1] and two[0].footnotes == [2]
-    assert all(p.footnotes == [] for p in body if p not in (one[0], two[0]))
+    # A marker closes the sentences it sources: the passages up to the one holding [1] cite note
+    # 1, those after it up to the one holding [2] cite note 2, and those after [2] cite none.
+    one = next(k for k, p in enumerate(body) if "[1]" in text[p.start : p.end])
+    two = next(k for k, p in enumerate(body) if "[2]" in text[p.start : p.end])
+    assert 0 < one < two < len(body) - 1
+    assert [p.footnotes for p in body] == [[1]] * (one + 1) + [[2]] * (two - one) + [[]] * (
+        len(body) - two - 1
+    )
     notes = {n.number: n for n in b.footnotes}
-    assert notes[1].cited_by == [one[0].number] and notes[2].cited_by == [two[0].number]
-    assert "M. Dupont" in two[0].text  # an initial is no sentence end
+    assert notes[1].cited_by == [p.number for p in body[: one + 1]]
+    assert notes[2].cited_by == [p.number for p in body[one + 1 : two + 1]]
+    assert "M. Dupont" in body[two].text  # an initial is no sentence end
 
 
 def test_a_long_bullet_keeps_its_kind_section_and_the_numbers_after_it() -> None:
