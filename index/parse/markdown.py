@@ -57,7 +57,7 @@ NOTES_HEADING = re.compile(
 )
 # Lines layout.py reads as the start of a block other than a plain bullet sign: inside a Markdown
 # paragraph they are continuation text, so they are joined to the line before.
-_NEW_BLOCK = re.compile(r"^\s*(?:#{1,6}\s|>|\||[-*+]\s|\d{1,5}[.)]\s|\[\^?[^\]\s]{1,40}\]:|\[\d{1,5}\])")
+_NEW_BLOCK = re.compile(r"^\s*(?:#{1,6}\s|>|\||[-*+]\s|\d{1,5}[.)]\s|\[\^[^\]\s]{1,40}\]:)")
 _NOTE_CARET = re.compile(r"^\^(\d{1,5})\s+")
 # Characters that start some inline rule; content without them is plain text and lines.
 _INLINE_SYNTAX = re.compile(r"[\\`*_<&!]|\[\^|\^\[|\]\(")
@@ -65,7 +65,8 @@ _SUP_OPEN = re.compile(r"<sup\b[^>]*>", re.I)
 _SUP_CLOSE = re.compile(r"</sup\s*>", re.I)
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _SUP_NUMBERS = re.compile(r"\d{1,4}(?:\s*,\s*\d{1,4})*")
-_MARKUP_ONLY = re.compile(r"^[\s>*+-]*(?:\d{1,9}[.)])?[\s>]*$")
+# Container signs (quote marks, list markers) at the start of a source line.
+_CONTAINERS = re.compile(r"^\s*(?:(?:>|[-*+](?=\s|$)|\d{1,9}[.)](?=\s|$))\s*)*")
 
 
 @dataclass
@@ -337,9 +338,10 @@ class _Writer:
                 continue
             start, end = self.line_span(i)
             text = self.source[start:end]
-            if not _MARKUP_ONLY.match(text):
-                self.emit(text.strip(), start, end, None, new_block=True)
-                self.lines[-1].shift = start + len(text) - len(text.lstrip())
+            at = _CONTAINERS.match(text)
+            content = text[at.end() if at else 0 :].rstrip()
+            if content:
+                self.emit(content, start, end, start + (at.end() if at else 0), new_block=True)
             self.covered[i] = 1
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from pathlib import Path
 
 from index.parse import html as html_layout
@@ -29,6 +30,9 @@ def briefing_id(text: str) -> str:
 
 BINARY_SUFFIXES = (".docx", ".pdf")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
+# A Markdown file may start with a tag (`<!-- … -->`, `<div>`): Markdown reads those as HTML blocks.
+# Only a whole web page saved under a Markdown name goes to the HTML reader.
+_HTML_DOCUMENT = re.compile(r"\s*<(?:!doctype\s+html|html)[\s>]", re.I)
 
 
 def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
@@ -88,7 +92,7 @@ def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Brief
 def parse_text(text: str, path: str) -> Briefing:
     """Parse decoded text. HTML is recognised by its tags, Markdown by the file's suffix; both are
     converted to the text layout first."""
-    if Path(path).suffix.lower() in MARKDOWN_SUFFIXES and not html_layout.looks_like_html(text):
+    if Path(path).suffix.lower() in MARKDOWN_SUFFIXES and not _HTML_DOCUMENT.match(text[:4096]):
         return _parse_markdown(text, path)
     offsets: list[tuple[int, int, int]] | None = None
     title = date = None

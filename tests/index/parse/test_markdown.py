@@ -92,7 +92,10 @@ def test_links_keep_their_url_in_notes() -> None:
     )
     b = parse_text(text, "port.md")
     one, two = b.footnotes
-    assert one.text == "« Le port rouvre » (https://www.reuters.com/world/port-2024-03-02/), Reuters, 2 mars 2024."
+    assert (
+        one.text
+        == "« Le port rouvre » (https://www.reuters.com/world/port-2024-03-02/), Reuters, 2 mars 2024."
+    )
     assert one.source is not None and one.source.url == "https://www.reuters.com/world/port-2024-03-02/"
     assert two.text == "AFP, https://www.afp.com/fr/convois, 3 mars 2024."  # an autolink is not doubled
     assert [p.footnotes for p in b.body] == [[1, 2]]
@@ -141,6 +144,23 @@ def test_a_footnote_defined_after_the_notes_heading_is_still_a_note() -> None:
     b = parse_text(text, "note.md")
     assert b.body[0].footnotes == [1, 2]
     assert [(n.number, n.text) for n in b.footnotes] == [(1, "AFP."), (2, "Reuters.")]
+
+
+def test_bracketed_notes_closing_the_file_are_notes_without_a_heading() -> None:
+    text = "Le port a rouvert [1], les convois reprennent [2].\n\n[1] AFP, 2 mars 2024.\n[2] Reuters, 3 mars 2024.\n"
+    b = parse_text(text, "port.md")
+    assert [(p.text, p.footnotes) for p in b.body] == [("Le port a rouvert, les convois reprennent.", [1, 2])]
+    assert [(n.number, n.text) for n in b.footnotes] == [
+        (1, "AFP, 2 mars 2024."),
+        (2, "Reuters, 3 mars 2024."),
+    ]
+
+
+def test_a_comment_or_html_block_first_is_still_markdown() -> None:
+    text = "<!-- brouillon : ne pas diffuser -->\n\n- Le port a rouvert [1].\n\n## Sources\n1. AFP.\n"
+    b = parse_text(text, "port.md")
+    assert [(p.kind, p.text, p.footnotes) for p in b.body] == [("bullet", "Le port a rouvert.", [1])]
+    assert b.indexed_chars + sum(c for _, c in b.set_aside) == non_blank(text)
 
 
 def test_the_sample_bullet_layout_in_a_markdown_file_keeps_its_glued_markers() -> None:
@@ -211,10 +231,11 @@ def test_characters_add_up_and_markdown_syntax_is_markup() -> None:
 
 
 def test_content_past_the_nesting_limit_is_kept() -> None:
-    text = "> " * 40 + "Le convoi est arrivé à Gdansk.\n\nUn autre paragraphe.\n"
-    b = parse_text(text, "nested.md")
-    assert [p.text for p in b.body] == ["Le convoi est arrivé à Gdansk.", "Un autre paragraphe."]
-    assert_offsets_cover(text, b)
+    for signs in ("> ", "- ", "> - "):
+        text = signs * 40 + "Le convoi est arrivé à Gdansk.\n\nUn autre paragraphe.\n"
+        b = parse_text(text, "nested.md")
+        assert [p.text for p in b.body] == ["Le convoi est arrivé à Gdansk.", "Un autre paragraphe."]
+        assert_offsets_cover(text, b)
 
 
 def test_a_text_file_is_still_read_by_the_text_layout() -> None:
