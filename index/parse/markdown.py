@@ -82,7 +82,7 @@ class _Line:
     text: str
     start: int  # span in the source
     end: int
-    shift: int | None  # set when text[k] is source[k + shift] for the line's copied part
+    shift: int | None  # where text[0] stands in the source when the text is copied verbatim
     new_block: bool  # preceded by a blank line
 
 
@@ -91,7 +91,7 @@ def _parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     # `[1]: https://…` closing a briefing is a note, not a definition that vanishes from the text.
     md.disable("reference")
-    # Inline content is parsed here only when it holds inline syntax (see _inline_lines).
+    # Inline content is parsed here only when it holds inline syntax (see _Writer.inline_lines).
     md.disable("inline")
     return md
 
@@ -410,6 +410,11 @@ def _last_notes_heading(nodes: list[SyntaxTreeNode], writer: _Writer) -> int | N
     return None
 
 
+def _deferred_after(nodes: list[SyntaxTreeNode], at: int) -> list[SyntaxTreeNode]:
+    """Footnote definitions standing after the notes heading: layout.py reads them in the body."""
+    return [n for n in nodes[at + 1 :] if n.type == "footnote_reference"]
+
+
 def to_text(source: str) -> Converted:
     """Convert Markdown to the bullet-and-notes text layout, keeping a map back to the source."""
     writer = _Writer(source)
@@ -420,7 +425,7 @@ def to_text(source: str) -> Converted:
         if notes_at is not None and i > notes_at and node.type == "footnote_reference":
             continue  # emitted before the notes heading
         if i == notes_at:
-            for note in deferred_after(nodes, i):
+            for note in _deferred_after(nodes, i):
                 writer.block(note)
             writer.cover(node.map)
             start, end = writer.block_span(node.map)
@@ -432,11 +437,6 @@ def to_text(source: str) -> Converted:
             writer.uncovered(node.map[0], node.map[1])
     writer.uncovered(0, len(writer.line_starts))
     return _assemble(writer)
-
-
-def deferred_after(nodes: list[SyntaxTreeNode], at: int) -> list[SyntaxTreeNode]:
-    """Footnote definitions standing after the notes heading: layout.py reads them in the body."""
-    return [n for n in nodes[at + 1 :] if n.type == "footnote_reference"]
 
 
 def _assemble(writer: _Writer) -> Converted:
