@@ -269,6 +269,6 @@ def test_a_5_mb_markdown_file_parses_in_bounded_time() -> None:
     b = parse_text(text, "big.md")
     seconds = time.perf_counter() - start
     assert len(b.body) == 3 * i and all(p.footnotes for p in b.body)
-    # markdown-it-py reads about 0.5 MB/s of dense Markdown on one core: the bound catches a
+    # markdown-it-py reads under 1 MB/s of dense Markdown on one core: the bound catches a
     # quadratic blow-up, not a loaded machine.
     assert seconds < 120, f"5 MB of Markdown parsed in {seconds:.1f} s"
