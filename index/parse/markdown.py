@@ -4,8 +4,10 @@ The file is parsed by markdown-it-py (CommonMark, with GFM tables, the footnote 
 matter), and each Markdown block becomes one canonical block of the text layout:
 
 - ATX and setext headings → `#` × level + text, so headings give passages their section path;
-- list items, nested or not, lazy continuation lines included → `• text` bullets (its further
-  paragraphs are continuation lines of the bullet); under the notes heading, `n. text` notes;
+- list items, nested or not, lazy continuation lines included → `• text` bullets (an item's
+  further paragraphs are continuation lines of its bullet); an ordered item keeps its number,
+  `3. text`, which layout.py reads as a bullet sign in the body and as the note's number under
+  the notes heading;
 - paragraphs → their lines; a paragraph in a block quote starts with `> `;
 - table rows → `| a | b |` lines, one table in one block;
 - fenced and indented code → one paragraph of its text;
@@ -33,7 +35,10 @@ Each output line remembers the source span it came from (Converted.line_offsets)
 text is a verbatim slice of the source, the shift that maps each of its characters exactly
 (Converted.shifts), so passages point into the original file, long lines cut into several
 passages included. Source lines that no Markdown block gave back (content past the parser's
-nesting limit) are kept as paragraphs of their own: nothing in the file is lost.
+nesting limit) are kept as paragraphs of their own: nothing in the file is lost. The file's
+characters that the output leaves out (Markdown syntax, HTML comments) are counted as markup by
+the reader. markdown-it-py reads about 1 MB of dense Markdown a second on one core, so a 5 MB
+file takes several seconds where the plain text layout alone takes about two.
 """
 
 from __future__ import annotations
