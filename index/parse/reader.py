@@ -3,19 +3,23 @@
 Binary formats are chosen by the file's suffix before any text decoding: `.docx` (index.parse.docx),
 `.odt` (index.parse.odt) and `.pdf` (index.parse.pdf) are converted to the text layout, which
 layout.py then reads like any text file; a PDF passage also gets the page it starts on, and an
-.odt briefing takes its title and date from its metadata when its text and name give none. Every other file is decoded as
-text, and HTML is recognised by its tags.
+.odt briefing takes its title and date from its metadata when its text and name give none. Every
+other file is decoded as text: HTML is recognised by its tags, a `.md` or `.markdown` file is read
+by index.parse.markdown, and both are converted to the text layout with each passage's offsets
+mapped back into the original file. Other text (`.txt`) is read by layout.py as it is.
 """
 
 from __future__ import annotations
 
 import bisect
 import hashlib
+import re
 from pathlib import Path
 
 from index.parse import html as html_layout
+from index.parse import markdown as markdown_layout
 from index.parse.decode import DEFAULT_MAX_BYTES, decode
-from index.parse.layout import parse_layout
+from index.parse.layout import MARKUP, parse_layout
 from index.parse.markers import normalise_space
 from index.records import Briefing, SkippedFile
 
@@ -26,6 +30,10 @@ def briefing_id(text: str) -> str:
 
 
 BINARY_SUFFIXES = (".docx", ".odt", ".pdf")
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+# A Markdown file may start with a tag (`<!-- … -->`, `<div>`): Markdown reads those as HTML blocks.
+# Only a whole web page saved under a Markdown name goes to the HTML reader.
+_HTML_DOCUMENT = re.compile(r"\s*<(?:!doctype\s+html|html)[\s>]", re.I)
 
 
 def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
@@ -99,7 +107,10 @@ def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Brief
 
 
 def parse_text(text: str, path: str) -> Briefing:
-    """Parse decoded text. HTML is recognised by its tags and converted first."""
+    """Parse decoded text. HTML is recognised by its tags, Markdown by the file's suffix; both are
+    converted to the text layout first."""
+    if Path(path).suffix.lower() in MARKDOWN_SUFFIXES and not _HTML_DOCUMENT.match(text[:4096]):
+        return _parse_markdown(text, path)
     offsets: list[tuple[int, int, int]] | None = None
     title = date = None
     converted = None
@@ -120,11 +131,63 @@ def parse_text(text: str, path: str) -> Briefing:
     return briefing
 
 
-def _map_offsets(briefing: Briefing, line_offsets: list[tuple[int, int, int]]) -> None:
-    """Point HTML passages at the element they came from in the original file."""
+def _parse_markdown(text: str, path: str) -> Briefing:
+    """A Markdown file through its text layout; offsets and character counts are the file's own."""
+    converted = markdown_layout.to_text(text)
+    briefing = parse_layout(converted.text, path, None, None)
+    briefing.set_aside = _account_markup(
+        briefing.set_aside + converted.set_aside,
+        _non_blank(text) - _non_blank(converted.text) - sum(c for _, c in converted.set_aside),
+    )
+    briefing.id = briefing_id(text)
+    _map_offsets(briefing, converted.line_offsets, converted.shifts)
+    if not briefing.passages:
+        raise SkippedFile("no text to index")
+    return briefing
+
+
+def _non_blank(text: str) -> int:
+    return sum(map(len, text.split()))
+
+
+def _account_markup(set_aside: list[tuple[str, int]], extra: int) -> list[tuple[str, int]]:
+    """Add the file's characters the conversion left out (Markdown syntax) to MARKUP.
+
+    The converted text is counted by layout.py; what the file has beyond it is syntax. When the
+    conversion wrote a few characters more than it read (`## Notes` for a bare `Notes` line),
+    they are taken back from the set-aside counts, MARKUP first, so indexed and set-aside
+    characters still add up to the file's non-blank characters.
+    """
+    counts: dict[str, int] = {}
+    for reason, chars in set_aside:
+        counts[reason] = counts.get(reason, 0) + chars
+    counts[MARKUP] = counts.get(MARKUP, 0) + extra
+    for reason in sorted(counts, key=lambda r: r != MARKUP):
+        if counts[MARKUP] >= 0:
+            break
+        if reason != MARKUP:
+            taken = min(counts[reason], -counts[MARKUP])
+            counts[reason] -= taken
+            counts[MARKUP] += taken
+    return [(reason, chars) for reason, chars in counts.items() if chars > 0]
+
+
+def _map_offsets(
+    briefing: Briefing, line_offsets: list[tuple[int, int, int]], shifts: list[int | None] | None = None
+) -> None:
+    """Point converted passages at the text they came from in the original file.
+
+    A line copied verbatim (its shift known) maps each character exactly, so the pieces of a
+    long line point at their own sentences; any other line maps to its whole source span.
+    """
     starts = [t for t, _, _ in line_offsets]
 
     for p in briefing.passages:
         i = max(bisect.bisect_right(starts, p.start) - 1, 0)
         j = max(bisect.bisect_right(starts, max(p.end - 1, p.start)) - 1, 0)
-        p.start, p.end = line_offsets[i][1], line_offsets[j][2]
+        start, end = line_offsets[i][1], line_offsets[j][2]
+        if shifts is not None and (shift := shifts[i]) is not None:
+            start = min(max(p.start + shift, line_offsets[i][1]), line_offsets[i][2])
+        if shifts is not None and (shift := shifts[j]) is not None:
+            end = min(max(p.end + shift, line_offsets[j][1]), line_offsets[j][2])
+        p.start, p.end = start, max(start, end)
