@@ -136,10 +136,13 @@ def _section_after(heading: etree._Element, page: Page) -> list[etree._Element]:
     members = []
     for sibling in anchor.itersiblings():
         tag = tag_of(sibling)
-        if tag in HEADINGS and _heading_level(sibling) <= level:
-            break
-        if tag:
-            members.append(sibling)
+        if not tag:
+            continue
+        if any(_heading_level(h) <= level for h in sibling.iter(*HEADINGS)):
+            break  # the next section starts here
+        if level == 7 and not (tag in ("ol", "ul") or explicit_number(_text(sibling)) is not None):
+            break  # under a bold line, the notes are the lists and numbered lines after it
+        members.append(sibling)
     return members
 
 
