@@ -2,21 +2,23 @@
 
 lxml gives each element only the line of its start tag, and its text comes back with entities
 decoded, so a text node is found again in the source: its first plain word (ASCII letters and
-digits, which no page writes as entities; else its first word) is searched for at or after the
+digits, which no page writes as entities, of three characters or more if it has one; else its
+first word) is searched for at or after the
 end of the previous text found and at or after its element's line, outside any tag, within a
 window of the source. The node then spans from the tag before that word to the tag after it
 (`<li>Un point</li>`): the node's characters in the file, entities included, with the markup
 that bounds them. A node not found
 that way (its words written with entities only, a comment inside a word, a window full of an
 inline image) falls back to its element's lines: from the start of the element's line to the end
-of the line its text ends on. Searches never go back, so the whole page costs one pass.
+of the line its text ends on. Searches never go back, so the whole page costs one pass, and the
+searches that find nothing share a budget of a few passes over the file.
 """
 
 from __future__ import annotations
 
 import re
 
-_PLAIN_WORD = re.compile(r"[A-Za-z0-9]+")
+_PLAIN_WORD = re.compile(r"[A-Za-z0-9]{3,}|[A-Za-z0-9]+")
 _WORD = re.compile(r"[^\W_]+")
 _TAG_START = re.compile(r"<[A-Za-z/!?]")
 _WINDOW = 65_536  # characters searched past the lower bound, beyond 16 per character of text
@@ -31,6 +33,9 @@ class SourceMap:
         self.source = source
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", source)]
         self.cursor = 0  # the end of the last node found: later nodes stand after it
+        # Characters that searches which found nothing may still read; past it, nodes get their
+        # lines at once, so a page of entity-only words costs a bounded number of passes.
+        self._miss_budget = 4 * len(source) + _WINDOW
 
     def _line_start(self, line: int) -> int:
         return self._line_starts[min(max(line, 1), len(self._line_starts)) - 1]
@@ -45,7 +50,7 @@ class SourceMap:
         if not text.strip():
             return None
         lo = max(self.cursor, self._line_start(line)) if line else self.cursor
-        found = self._find_word(text, lo)
+        found = self._find_word(text, lo) if self._miss_budget > 0 else None
         if found is None:
             if not line:
                 return None
@@ -82,11 +87,13 @@ class SourceMap:
         word = m[0][:100]
         hi = lo + _WINDOW + 16 * len(text)
         pos = lo
+        self._miss_budget -= hi - lo  # given back when the word is found
         while (q := self.source.find(word, pos, hi)) >= 0:
             before = self.source[q - 1] if q else " "
             after = self.source[q + len(word) : q + len(word) + 1] or " "
             bounded = not (before.isalnum() or (len(m[0]) <= 100 and after.isalnum()))
             if bounded and self._outside_tag(q, lo):
+                self._miss_budget += hi - lo
                 return q
             pos = q + 1
         return None

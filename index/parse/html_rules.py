@@ -32,9 +32,13 @@ aside anything inside a notes section.
 Notes sections: a heading (`h1`-`h6`) or a bold line (`<p><strong>Endnotes</strong></p>`)
 whose whole text is a notes title (NOTES_TITLE: Sources, Notes, Endnotes, Footnotes, References,
 Références, Bibliography, Bibliographie, Notes de bas de page, Works cited, …) starts one, which
-runs over the elements after it up to the next heading of the same or a higher level; so does an
-element whose class, id or role names notes (`footnotes`, `endnotes`, `references`,
-`doc-endnotes`, …), and an ordered list that a link in the body points into (`href="#fn1"`).
+runs over the elements after it up to the first that is or holds a heading of the same or a
+higher level (after a bold line: over the lists and the lines starting with a number that follow
+it); so does an element whose class, id or role names notes (a class or id part `footnote(s)`,
+`endnote(s)`, `bibliography`, `citations`, or ending in `notes`, `sources`, `references`; the
+roles `doc-endnotes`, `doc-footnote`, `doc-bibliography`), and a list that a link in the body
+points into (`<a href="#fn1">` to `<li id="fn1">`). A note is a list item, or a block holding
+no other block.
 """
 
 from __future__ import annotations
@@ -69,9 +73,9 @@ _CHROME_NAMES = frozenset(
 )  # fmt: skip
 _MODIFIERS = frozenset({"has", "with", "without", "no", "is", "show", "hide", "js"})
 _NOTES_NAMES = frozenset(
-    {"footnotes", "footnote", "endnotes", "endnote", "notes", "references", "sources",
-     "bibliography", "bibliographie", "citations"}
-)  # fmt: skip
+    {"footnotes", "footnote", "endnotes", "endnote", "bibliography", "bibliographie", "citations"}
+)  # any part of a class or id: `footnote-list`
+_NOTES_LAST_NAMES = frozenset({"notes", "sources", "references"})  # the last part: `article-notes`
 _NAME_PART = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
@@ -132,7 +136,10 @@ def names_notes(el: etree._Element) -> bool:
     role = (el.get("role") or "").lower()
     if role in ("doc-endnotes", "doc-footnote", "doc-bibliography"):
         return True
-    return any(parts and parts[-1] in _NOTES_NAMES for parts in _name_parts(el))
+    return any(
+        parts and (parts[-1] in _NOTES_LAST_NAMES or any(p in _NOTES_NAMES for p in parts))
+        for parts in _name_parts(el)
+    )
 
 
 def is_notes_title(text: str) -> bool:
@@ -159,6 +166,7 @@ _SHARE_WORDS = _SHARE_FIRST | frozenset(
      "linkedin", "whatsapp", "reddit", "telegram", "bluesky", "mastodon", "copy", "link", "url",
      "pdf", "the", "cet", "sur", "le", "us", "nous", "mail", "by"}
 )  # fmt: skip
+_DIGIT = re.compile(r"\d")  # every date has one: lines without are no dates, and cheap to tell
 _PART_SEPARATOR = re.compile(r"\s*[|·•]\s*")
 
 
@@ -180,7 +188,7 @@ def metadata_line(text: str) -> tuple[bool, str | None]:
         dated = (m := _DATED.fullmatch(part)) is not None and find_date(m["rest"]) is not None
         if _BYLINE.fullmatch(part) or _READING_TIME.fullmatch(part) or dated:
             named = True
-        elif not (find_date(part) and len(part.split()) <= 6):
+        elif not (len(part.split()) <= 6 and _DIGIT.search(part) and find_date(part)):
             return False, None
     return named, find_date(line) if named else None
 
