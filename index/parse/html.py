@@ -50,7 +50,7 @@ _BLOCK = frozenset(
      "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd", "hr", "figure",
      "figcaption", "nav", "pre", "address", "details", "summary", "caption", "body"}
 )  # fmt: skip
-_LINK_LIST_BLOCKS = frozenset({"ul", "ol", "p", "div", "li", "section", "td", "dl", "table", "span"})
+_LINK_LIST_BLOCKS = frozenset({"ul", "ol", "li", "p", "div", "section", "dl"})
 _LIST_PREFIX = re.compile(r"•|\d{1,5}\.")
 _MARKER_TEXT = re.compile(r"[\[(]?\s*(\d{1,4}(?:\s*(?:[,;–-]|\]\s*\[)\s*\d{1,4})*)\s*[\])]?")
 _SUPERSCRIPT_DIGITS = re.compile(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,4}")
@@ -94,7 +94,6 @@ class _Line:
 class _Frame:
     """What the walk knows about one open element."""
 
-    element: etree._Element
     reason: str | None  # why text here is set aside (None: it is kept)
     skipped: bool = False
     landmark: bool = False
@@ -266,19 +265,21 @@ class _Writer:
         parent = self.frames[-1] if self.frames else None
         inherited = parent.reason if parent else None
         if not tag:
-            self.frames.append(_Frame(el, inherited, skipped=True))
+            self.frames.append(_Frame(inherited, skipped=True))
             return True
         if tag in ("head", "title"):  # the title is read as the briefing's title, the rest is hidden
             titles = sum(_non_blank("".join(t.itertext())) for t in el.iter("title"))
             self._drop(PAGE_TITLE, titles)
             self._drop(HIDDEN, _non_blank("".join(el.itertext())) - titles)
-            self.frames.append(_Frame(el, inherited, skipped=True))
+            self.frames.append(_Frame(inherited, skipped=True))
             return True
         own = self._reason(el, tag, parent)
-        frame = _Frame(el, own or inherited)
+        frame = _Frame(own or inherited)
         frame.notes = bool(parent and parent.notes) or el in self.page.notes_areas
         if frame.notes:  # no rule but HIDDEN applies in notes; a dropped backlink's content stays dropped
             frame.reason = own if own == HIDDEN else (inherited if parent and parent.notes else None)
+        if tag in _BLOCK:  # a block ends the line before it, read or not: the text around stays apart
+            self._flush()
         self.frames.append(frame)
         if el in self.page.notes_headings or (frame.notes and tag in HEADINGS):
             self._drop(HEADING, _non_blank("".join(el.itertext())))
@@ -292,8 +293,6 @@ class _Writer:
             frame.landmark = True
             self.in_main += 1
             self.scopes.append(el)
-        if tag in _BLOCK:
-            self._flush()
         if frame.reason:
             self._add_text(el.text, el.sourceline)  # counted as set aside
             return False
@@ -360,6 +359,10 @@ class _Writer:
             self.scopes.pop()
         if (not frame.skipped and not frame.reason) or frame.entry:
             self._close(el, tag, frame)
+        if tag in _BLOCK and not frame.entry:
+            self._flush()
+        if tag in ("li", "ul", "ol"):
+            self._drop_empty_item()
         self._add_text(el.tail, el.sourceline)
 
     def _close(self, el: etree._Element, tag: str, frame: _Frame) -> None:
@@ -385,11 +388,6 @@ class _Writer:
         if frame.entry:
             self.entries -= 1
             self._end_entry(self.page.note_numbers[el])
-            return
-        if tag in _BLOCK:
-            self._flush()
-        if tag in ("li", "ul", "ol"):
-            self._drop_empty_item()
 
     def result(self) -> Converted:
         self._flush()

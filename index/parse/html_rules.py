@@ -15,8 +15,9 @@ Each rule has a name, reported with the characters it set aside (Converted.set_a
   or social links, a newsletter or subscription, related content, comments, a sidebar, an advert,
   a pop-up, a site footer or masthead, a skip link, pagination (one name part of a class or id,
   split at `-`, `_` and case changes: `site-nav`, `shareBar`; `has-sidebar`-style modifiers do
-  not count); and, on a page with no landmark, link lists and lines: blocks with at least 80% of
-  their text inside links whose links average at most three words ("Home", "About us").
+  not count); and, on a page with no landmark, link lists and lines: a `ul`, `ol`, `li`, `p`,
+  `div`, `section` or `dl` with at least 80% of its text inside links whose links average at
+  most three words ("Home | About us | Research").
 - METADATA (a saved page's metadata header): a line made only of a byline ("By Jane Doe"), a
   "Published …" / "Updated …" date, a reading time ("8 min read") or a date, joined by `|`, `·`
   or `•`, with at least one of the first three; or a line of sharing words only ("Share this

@@ -260,14 +260,31 @@ def test_a_plain_html_briefing_loses_nothing() -> None:
     assert not {OUTSIDE_MAIN, BOILERPLATE, METADATA} & set(_set_aside(b))
 
 
-def test_broken_and_binary_markup_never_raises() -> None:
-    for html in (
-        "<html><body><p>Texte <b>gras <i>mal</b> fermé</i></p><li>orphelin",
-        "<html>\x01\x02\x03<body>\ufffe\ud800<p>x</p>",
-        "<html><body>" + "<article>" * 3_000 + "Texte profond." + "</article>" * 3_000,
-        "<",
-        "<html></html>",
-        '<html><body><ol start="²"><li>a</li></ol><a href="#">x</a><sup></sup></body></html>',
-    ):
-        converted = to_text(html)
-        assert isinstance(converted.text, str)
+def test_text_around_a_set_aside_block_stays_in_separate_passages() -> None:
+    html = (
+        "<html><body><div>Le port de Gdansk a rouvert vendredi."
+        '<div class="share-buttons"><a href="https://x.com/share">Partager</a></div>'
+        "Le trafic reprend lundi selon l’autorité portuaire."
+        '<ol class="footnotes"><li>« Port », Le Courrier, 2 mars 2023.</li></ol></div></body></html>'
+    )
+    b = parse(html, "x.html")
+    assert [p.text for p in b.body] == [
+        "Le port de Gdansk a rouvert vendredi.",
+        "Le trafic reprend lundi selon l’autorité portuaire.",
+    ]
+    assert footnote(b, 1).text == "« Port », Le Courrier, 2 mars 2023."
+
+
+def test_broken_deep_and_binary_markup_keeps_its_text() -> None:
+    for html, kept in (
+        ("<html><body><p>Texte <b>gras <i>mal</b> fermé</i></p><li>orphelin", ["Texte gras mal fermé", "orphelin"]),
+        ("<html>\x01\x02\x03<body>\ufffe\ud800<p>Le port rouvre.</p>", ["Le port rouvre."]),
+        # Past libxml2's 2,048 levels, and text after the deep part.
+        ("<html><body>" + "<div>" * 3_000 + "Texte profond." + "</div>" * 3_000 + "<p>Après.</p>",
+         ["Texte profond.", "Après."]),
+        ('<html><body><ol start="²"><li>Point a</li></ol><a href="#">x</a><sup></sup></body></html>', ["1. Point a"]),
+        ("<", []),
+        ("<html></html>", []),
+    ):  # fmt: skip
+        text = to_text(html).text
+        assert [k for k in kept if k in text] == kept, text
