@@ -163,6 +163,9 @@ class _Writer:
                 self._drop(METADATA, _non_blank(line))
                 self.header_date = self.header_date or date
                 return
+            if rules.boilerplate_line(body):
+                self._drop(BOILERPLATE, _non_blank(line))
+                return
         if self._in_notes():  # text in a notes area outside any note: kept, as a note of its own
             self.notes.append(_Line(line, span or self._last_span(), True))
             return

@@ -100,10 +100,15 @@ def _text(el: etree._Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-def _is_bold_line(el: etree._Element) -> bool:
-    if tag_of(el) not in ("p", "div") or len(el) != 1 or tag_of(el[0]) not in ("strong", "b"):
+def _is_title_line(el: etree._Element) -> bool:
+    """A paragraph or div of one line of text (plain or bold) that may title a section."""
+    if tag_of(el) not in ("p", "div") or _holds_blocks(el):
         return False
-    return not (el.text or "").strip() and not (el[0].tail or "").strip()
+    return all(tag_of(child) in ("strong", "b", "span", "em", "u") and not len(child) for child in el)
+
+
+def _holds_blocks(el: etree._Element) -> bool:
+    return any(isinstance(child.tag, str) and tag_of(child) in _BLOCK_CHILDREN for child in el)
 
 
 def _landmarks(root: etree._Element) -> set[etree._Element]:
@@ -141,7 +146,7 @@ def _section_after(heading: etree._Element, page: Page) -> list[etree._Element]:
         if any(_heading_level(h) <= level for h in sibling.iter(*HEADINGS)):
             break  # the next section starts here
         if level == 7 and not (tag in ("ol", "ul") or explicit_number(_text(sibling)) is not None):
-            break  # under a bold line, the notes are the lists and numbered lines after it
+            break  # under a title line, the notes are the lists and numbered lines after it
         members.append(sibling)
     return members
 
@@ -160,7 +165,7 @@ def _find_notes(root: etree._Element, page: Page) -> list[etree._Element]:
             page.notes_areas.add(el)
             areas.append(el)
             walker.skip_subtree()
-        elif (tag in HEADINGS or _is_bold_line(el)) and is_notes_title(_text(el)):
+        elif (tag in HEADINGS or _is_title_line(el)) and is_notes_title(_text(el)):
             page.notes_headings.add(el)
             walker.skip_subtree()
             for member in _section_after(el, page):
@@ -226,6 +231,10 @@ def _number_notes(areas: list[etree._Element], page: Page) -> None:
                     start = parent.get("start", "1")
                     previous = int(start) - 1 if start.isdecimal() and len(start) <= 6 else previous
             elif not (tag in _LEAF_BLOCKS and page.size(el).chars and not page.size(el).blocks):
+                continue
+            elif is_notes_title(_text(el)):  # `<div class="title">Sources</div>` heads the notes
+                page.notes_headings.add(el)
+                walker.skip_subtree()
                 continue
             walker.skip_subtree()
             number = explicit_number(_text(el)) or previous + 1

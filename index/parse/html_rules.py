@@ -13,9 +13,11 @@ Each rule has a name, reported with the characters it set aside (Converted.set_a
   navigation, banner, contentinfo, search, menu, menubar, dialog, alertdialog, complementary;
   elements whose class or id names navigation, a menu, breadcrumbs, cookies or consent, sharing
   or social links, a newsletter or subscription, related content, comments, a sidebar, an advert,
-  a pop-up, a site footer or masthead, a skip link, pagination (one name part of a class or id,
-  split at `-`, `_` and case changes: `site-nav`, `shareBar`; `has-sidebar`-style modifiers do
-  not count); and, on a page with no landmark, link lists and lines: a `ul`, `ol`, `li`, `p`,
+  a pop-up, a site footer or masthead, a logo, a search box, a skip link, pagination, links, in English or
+  French (`rgpd`, `partage`, `entete`, `bas-de-page`, …; one name part of a class or id, split
+  at `-`, `_` and case changes: `site-nav`, `shareBar`; `has-sidebar`-style modifiers do not
+  count); lines of site chrome by their words alone (boilerplate_line: a legal notice, a cookie
+  notice, a menu or breadcrumb line "Accueil | À propos | S'abonner"); and, on a page with no landmark, link lists and lines: a `ul`, `ol`, `li`, `p`,
   `div`, `section` or `dl` with at least 80% of its text inside links whose links average at
   most three words ("Home | About us | Research").
 - METADATA (a saved page's metadata header): a line made only of a byline ("By Jane Doe"), a
@@ -30,16 +32,16 @@ of the main content (of the page when it has no landmark): a page saved while a 
 marks its whole body `aria-hidden`, and some sites wrap everything in one `<form>`. No rule sets
 aside anything inside a notes section.
 
-Notes sections: a heading (`h1`-`h6`) or a bold line (`<p><strong>Endnotes</strong></p>`)
-whose whole text is a notes title (NOTES_TITLE: Sources, Notes, Endnotes, Footnotes, References,
+Notes sections: a heading (`h1`-`h6`) or a title line (a `p` or `div` of inline text only,
+as `<p><strong>Endnotes</strong></p>`) whose whole text is a notes title (NOTES_TITLE: Sources, Notes, Endnotes, Footnotes, References,
 Références, Bibliography, Bibliographie, Notes de bas de page, Works cited, …) starts one, which
 runs over the elements after it up to the first that is or holds a heading of the same or a
-higher level (after a bold line: over the lists and the lines starting with a number that follow
+higher level (after a title line: over the lists and the lines starting with a number that follow
 it); so does an element whose class, id or role names notes (a class or id part `footnote(s)`,
 `endnote(s)`, `bibliography`, `citations`, or ending in `notes`, `sources`, `references`; the
 roles `doc-endnotes`, `doc-footnote`, `doc-bibliography`), and a list that a link in the body
 points into (`<a href="#fn1">` to `<li id="fn1">`). A note is a list item, or a block holding
-no other block.
+no other block; a title line inside a notes section is its heading, not a note.
 """
 
 from __future__ import annotations
@@ -70,8 +72,12 @@ _CHROME_NAMES = frozenset(
      "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social", "newsletter",
      "subscribe", "subscription", "related", "comments", "comment", "sidebar", "advert",
      "advertisement", "ads", "ad", "promo", "popup", "modal", "masthead", "footer", "skip",
-     "skiplink", "pagination", "pager", "toolbar"}
+     "skiplink", "pagination", "pager", "toolbar", "topbar", "logo", "links", "search", "btn",
+     # French sites name them in French
+     "rgpd", "partage", "partager", "abonnement", "commentaires", "publicite", "pub", "entete",
+     "pied", "ariane", "liens", "connexion"}
 )  # fmt: skip
+_CHROME_FULL_NAMES = frozenset({"bas-de-page", "en-tete", "haut-de-page"})
 _MODIFIERS = frozenset({"has", "with", "without", "no", "is", "show", "hide", "js"})
 _NOTES_NAMES = frozenset(
     {"footnotes", "footnote", "endnotes", "endnote", "bibliography", "bibliographie", "citations"}
@@ -100,13 +106,6 @@ def _name_parts(el: etree._Element) -> list[list[str]]:
     return [[p.lower() for p in _NAME_PART.split(name) if p] for name in names]
 
 
-def hidden_reason(el: etree._Element) -> str | None:
-    """HIDDEN for elements never shown as text (by tag) or hidden by their attributes."""
-    if tag_of(el) in HIDDEN_TAGS:
-        return HIDDEN
-    return None
-
-
 def attribute_hidden(el: etree._Element) -> bool:
     return (
         el.get("hidden") is not None
@@ -126,7 +125,8 @@ def chrome_by_name(el: etree._Element) -> bool:
     """Navigation or boilerplate by a class or id name part (guarded by the caller)."""
     if tag_of(el) in ("html", "body", "main", "article"):
         return False
-    return any(
+    names = (el.get("class") or "").lower().split() + (el.get("id") or "").lower().split()
+    return any(name in _CHROME_FULL_NAMES for name in names) or any(
         parts and parts[0] not in _MODIFIERS and any(p in _CHROME_NAMES for p in parts)
         for parts in _name_parts(el)
     )
@@ -165,7 +165,7 @@ _SHARE_FIRST = frozenset(
 _SHARE_WORDS = _SHARE_FIRST | frozenset(
     {"this", "article", "page", "post", "report", "story", "on", "via", "facebook", "twitter", "x",
      "linkedin", "whatsapp", "reddit", "telegram", "bluesky", "mastodon", "copy", "link", "url",
-     "pdf", "the", "cet", "sur", "le", "us", "nous", "mail", "by"}
+     "pdf", "the", "cet", "sur", "le", "us", "nous", "mail", "by", "par"}
 )  # fmt: skip
 _DIGIT = re.compile(r"\d")  # every date has one: lines without are no dates, and cheap to tell
 _PART_SEPARATOR = re.compile(r"\s*[|·•]\s*")
@@ -194,6 +194,32 @@ def metadata_line(text: str) -> tuple[bool, str | None]:
     return named, find_date(line) if named else None
 
 
+_LEGAL = re.compile(
+    r"(?i)(?:©|\(c\)\s*\d{4}|copyright\b).{0,200}|.{0,200}\b(?:all rights reserved|tous droits réservés)\b.{0,100}"
+)
+_COOKIES = re.compile(
+    r"(?i)\b(?:we use cookies|nous utilisons des cookies|(?:site|website) uses cookies|utilise des cookies|"
+    r"accept(?:er)? (?:all |tous )?(?:les )?cookies|vous acceptez (?:l'utilisation |l’utilisation )?(?:de |des |les )?cookies|"
+    r"you (?:accept|agree to) (?:our |the )?(?:use of )?cookies)\b"
+)
+_NAV_SEPARATOR = re.compile(r"\s+[|·•›»]\s+")
+_SENTENCE_END = (".", "!", "?", "…", ":", ";")
+
+
+def boilerplate_line(text: str) -> bool:
+    """A line of site chrome by its words alone: a legal notice ("© 2024 …", "All rights
+    reserved"), a cookie notice ("We use cookies", "Accepter les cookies"), or a menu or
+    breadcrumb line of three or more parts of at most three words each, joined by `|`, `·`,
+    `•`, `›` or `»` ("Accueil | À propos | S'abonner")."""
+    line = " ".join(text.split())
+    if len(line) > 300:
+        return False
+    if _LEGAL.fullmatch(line) or _COOKIES.search(line):
+        return True
+    parts = _NAV_SEPARATOR.split(line)
+    return len(parts) >= 3 and all(0 < len(p.split()) <= 3 and not p.endswith(_SENTENCE_END) for p in parts)
+
+
 def notes_anchor_number(href: str, numbers: dict[str, int]) -> int | None:
     """The note a `#id` link points to, if `id` is a note's anchor."""
     if not href.startswith("#"):
@@ -209,9 +235,9 @@ __all__ = [
     "OUTSIDE_MAIN",
     "PAGE_TITLE",
     "attribute_hidden",
+    "boilerplate_line",
     "chrome_by_markup",
     "chrome_by_name",
-    "hidden_reason",
     "is_notes_title",
     "metadata_line",
     "names_notes",

@@ -199,6 +199,40 @@ def test_a_french_page_reads_notes_de_bas_de_page_and_keeps_link_urls() -> None:
     assert_offsets_cover(FRENCH, Briefing(b.id, b.path, None, None, "fr", b.body))
 
 
+VEILLE = """<html><head><title>Dengue — Santé Veille</title></head><body>
+<div class="entete"><div class="logo">Santé Veille</div>
+  <div class="liens-haut">Accueil | À propos | S'abonner</div></div>
+<div class="rgpd">En poursuivant votre navigation, vous acceptez les cookies. <span>Accepter</span></div>
+<div class="contenu">
+  <div class="infos">Par Claire Hoarau | 3 juin 2024 | 5 min de lecture</div>
+  <div class="boutons-partage">Partager sur X · Partager sur LinkedIn · Envoyer par e-mail</div>
+  <p>La Guadeloupe compte plus de 16 000 cas de dengue depuis le début de la saison<sup>1</sup>.</p>
+  <p>Menu | Carte | Tarifs</p>
+  <p>Le moustique tigre est implanté dans 78 départements métropolitains<sup>2</sup>.</p>
+  <div class="bloc-sources"><div class="intertitre">Sources</div>
+    <ol><li>ARS Guadeloupe, « Point épidémiologique dengue », 23 mai 2024.</li>
+    <li>« Dengue : record de cas importés », France Info, 15 mai 2024.</li></ol></div>
+</div>
+<div>© 2024 Santé Veille. Tous droits réservés. <a href="/contact">Contact</a></div>
+</body></html>
+"""
+
+
+def test_a_french_page_with_french_class_names_and_no_landmark() -> None:
+    b = parse(VEILLE, "dengue.html")
+    assert [p.text for p in b.body] == [
+        "La Guadeloupe compte plus de 16 000 cas de dengue depuis le début de la saison.",
+        "Le moustique tigre est implanté dans 78 départements métropolitains.",
+    ]
+    assert [p.footnotes for p in b.body] == [[1], [2]]
+    assert footnote(b, 1).text == "ARS Guadeloupe, « Point épidémiologique dengue », 23 mai 2024."
+    assert b.date == "2024-06-03"
+    aside = _set_aside(b)
+    assert aside[BOILERPLATE] >= len("SantéVeilleAccueil|Àpropos|S'abonnerMenu|Carte|Tarifs©2024SantéVeille.")
+    assert aside[METADATA] == len("ParClaireHoarau|3juin2024|5mindelecture")
+    assert "duplicate note" not in aside, "the Sources title line is the notes' heading, not a note"
+
+
 def test_notes_written_before_other_text_are_still_the_notes() -> None:
     """The text layout reads everything after its notes heading as notes, so notes go last."""
     html = (
