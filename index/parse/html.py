@@ -19,7 +19,8 @@ and notes (index.parse.html_page), then written out in document order:
   what lies outside the main content, site navigation and boilerplate, the metadata header) is
   counted in Converted.set_aside under the rule's name, in non-blank characters.
 
-The title is the page's `<title>` (else its first `h1`); the date the one declared in `<meta>`,
+The title is the page's `<title>` (its first `h1` when the title is that h1 and the site's name, or
+when there is no title); the date the one declared in `<meta>`,
 else the first `<time datetime>` of the kept text, else the metadata header's.
 
 Offsets: each output line keeps the span of the HTML its text came from (the smallest span
@@ -101,6 +102,7 @@ class _Frame:
     entry: bool = False  # this element is one note
     link_from: int = -1  # index in the buffer where a link's text starts
     link_href: str = ""
+    article: bool = False
     note_ref: int | None = None  # the note a body link points to
 
 
@@ -129,6 +131,7 @@ class _Writer:
         self.lists: list[list[int]] = []  # per open list: [ordered, counter]
         self.in_main = 0
         self.scopes: list[etree._Element] = []  # the open landmarks
+        self.articles = 0  # open `<article>` elements being read
         self.entries = 0  # open note entries
         self.heading: list[str] | None = None
         self.sup: list[str] | None = None
@@ -230,7 +233,7 @@ class _Writer:
             return HIDDEN
         if page.landmarks and not self.in_main and el not in page.keep:
             return OUTSIDE_MAIN
-        if rules.chrome_by_markup(el, self.in_main > 0) and el not in page.keep:
+        if rules.chrome_by_markup(el, self.in_main > 0, self.articles > 0) and el not in page.keep:
             return BOILERPLATE
         if (tag == "form" or rules.chrome_by_name(el)) and not self._guarded(el):
             return BOILERPLATE
@@ -296,6 +299,9 @@ class _Writer:
             frame.landmark = True
             self.in_main += 1
             self.scopes.append(el)
+        if tag == "article":
+            frame.article = True
+            self.articles += 1
         if frame.reason:
             self._add_text(el.text, el.sourceline)  # counted as set aside
             return False
@@ -360,6 +366,8 @@ class _Writer:
         if frame.landmark:
             self.in_main -= 1
             self.scopes.pop()
+        if frame.article:
+            self.articles -= 1
         if (not frame.skipped and not frame.reason) or frame.entry:
             self._close(el, tag, frame)
         if tag in _BLOCK and not frame.entry:
@@ -392,6 +400,14 @@ class _Writer:
             self.entries -= 1
             self._end_entry(self.page.note_numbers[el])
 
+    def _title(self) -> str | None:
+        """The `<title>`, or the first `h1` when there is none or the title is that h1 followed by
+        the site's name ("The Sahel after … | Global Policy Institute")."""
+        title = self.page.title
+        if self.h1 and (not title or (title.startswith(self.h1) and len(title) > len(self.h1))):
+            return self.h1
+        return title
+
     def result(self) -> Converted:
         self._flush()
         lines = list(self.lines)
@@ -415,7 +431,7 @@ class _Writer:
         return Converted(
             "".join(parts),
             offsets,
-            title=self.page.title or self.h1,
+            title=self._title(),
             date=self.page.date or self.date or self.header_date,
             set_aside=set_aside,
         )

@@ -25,6 +25,8 @@ _LEAF_BLOCKS = frozenset({"p", "div", "dd", "dt", "blockquote", "section"})
 _BLOCK_CHILDREN = frozenset({"p", "div", "li", "ol", "ul", "table", "section", "blockquote", "dl"})
 _EXPLICIT_NUMBER = re.compile(r"\s*(?:\[(\d{1,5})\]|(\d{1,5})[.)](?=\s)|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,5}))")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_LANDMARK_SHARE = 5  # a landmark holds at least 1/5 of the page's text ...
+_LANDMARK_CHARS = 1_000  # ... or this many characters, or it is not the main content
 _CLIMB = 3  # a notes heading wrapped alone in this many elements still starts its section
 
 
@@ -258,6 +260,10 @@ def analyse(root: etree._Element) -> Page:
         if key in _DATE_META and page.date is None:
             page.date = find_date(meta.get("content") or "")
     page.landmarks = _landmarks(root)
+    held = sum(page.size(el).chars for el in page.landmarks)
+    total = page.size(page.body).chars if page.body is not None else held
+    if held * _LANDMARK_SHARE < total and held < _LANDMARK_CHARS:
+        page.landmarks = set()
     areas = _find_notes(root, page)
     _number_notes(areas, page)
     for el in [*page.landmarks, *page.notes_areas, *page.notes_headings]:

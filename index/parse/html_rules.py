@@ -7,10 +7,14 @@ Each rule has a name, reported with the characters it set aside (Converted.set_a
   `aria-hidden="true"` or an inline `display:none` / `visibility:hidden` style.
 - OUTSIDE_MAIN: when the page has a main-content landmark (the first `<main>` or
   `role="main"`; without one, every outermost `<article>` that is not inside a `nav`, `aside`,
-  `header`, `footer` or `form`), everything outside it, save notes sections.
-- BOILERPLATE (site navigation and boilerplate): `nav`, `menu`, `aside`, `button`, `select`,
-  `dialog`, `form` elements; `header` and `footer` outside the main content; the roles
-  navigation, banner, contentinfo, search, menu, menubar, dialog, alertdialog, complementary;
+  `header`, `footer` or `form`), everything outside it, save notes sections. A landmark holding
+  less than a fifth of the page's text and under 1,000 characters (a `<main>` around a search
+  form, a template's empty `<article>`) is not the main content: the page is then read as one
+  without a landmark.
+- BOILERPLATE (site navigation and boilerplate): `nav`, `menu`, `button`, `select`, `dialog`,
+  `form` elements; `header` and `footer` outside the main content; `aside` (role complementary)
+  outside an `<article>` (inside one it is the article's own fact box or quote, and is read);
+  the roles navigation, banner, contentinfo, search, menu, menubar, dialog, alertdialog;
   elements whose class or id names navigation, a menu, breadcrumbs, cookies or consent, sharing
   or social links, a newsletter or subscription, related content, comments, a sidebar, an advert,
   a pop-up, a site footer or masthead, a logo, a search box, a skip link, pagination, links, in English or
@@ -61,12 +65,12 @@ METADATA = "page metadata header (byline, date, sharing)"
 HIDDEN_TAGS = frozenset(
     {"script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas", "head"}
 )
-CHROME_TAGS = frozenset({"nav", "menu", "aside", "button", "select", "dialog"})
+CHROME_TAGS = frozenset({"nav", "menu", "button", "select", "dialog"})
 PAGE_EDGE_TAGS = frozenset({"header", "footer"})  # chrome outside the main content only
 CHROME_ROLES = frozenset(
-    {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "alertdialog",
-     "complementary"}
+    {"navigation", "banner", "contentinfo", "search", "menu", "menubar", "dialog", "alertdialog"}
 )  # fmt: skip
+ASIDE_ROLE = "complementary"  # an aside's role: chrome outside an article, a fact box inside one
 _CHROME_NAMES = frozenset(
     {"nav", "navbar", "navigation", "menu", "menubar", "megamenu", "breadcrumb", "breadcrumbs",
      "cookie", "cookies", "consent", "gdpr", "share", "sharing", "sharebar", "social", "newsletter",
@@ -114,11 +118,15 @@ def attribute_hidden(el: etree._Element) -> bool:
     )
 
 
-def chrome_by_markup(el: etree._Element, in_main: bool) -> bool:
+def chrome_by_markup(el: etree._Element, in_main: bool, in_article: bool) -> bool:
     """Navigation or page chrome by its tag or role: no guard, these never hold the body."""
     tag = tag_of(el)
     role = (el.get("role") or "").strip().lower()
-    return tag in CHROME_TAGS or role in CHROME_ROLES or (tag in PAGE_EDGE_TAGS and not in_main)
+    if tag in CHROME_TAGS or role in CHROME_ROLES:
+        return True
+    if tag == "aside" or role == ASIDE_ROLE:
+        return not in_article
+    return tag in PAGE_EDGE_TAGS and not in_main
 
 
 def chrome_by_name(el: etree._Element) -> bool:

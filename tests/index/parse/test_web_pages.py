@@ -96,7 +96,7 @@ def test_a_saved_report_keeps_every_body_paragraph_and_nothing_of_the_site() -> 
     text = _all_text(b)
     for word in BOILERPLATE_WORDS:
         assert word not in text, word
-    assert b.title == "The Sahel after the French withdrawal | Global Policy Institute"
+    assert b.title == "The Sahel after the French withdrawal"  # the site's name after it dropped
     assert b.date == "2024-03-12"  # read from the byline, which is not a passage
     assert b.body[1].section == "Security"
 
@@ -275,6 +275,27 @@ def test_a_page_saved_with_a_dialog_open_keeps_its_hidden_body() -> None:
         "Le port de Gdansk a rouvert vendredi.",
         "Le trafic reprend lundi selon l’autorité portuaire.",
     ]
+
+
+def test_an_aside_inside_the_article_is_read_and_one_beside_it_is_not() -> None:
+    html = (
+        "<html><body><main><article><p>Le port de Gdansk a rouvert vendredi après la grève.</p>"
+        "<aside><p>Le port traite 50 millions de tonnes par an.</p></aside></article>"
+        "<aside><h3>Les plus lus</h3><p>Cinq questions sur Gaza</p></aside></main></body></html>"
+    )
+    b = parse(html, "x.html")
+    assert [p.text for p in b.body] == [
+        "Le port de Gdansk a rouvert vendredi après la grève.",
+        "Le port traite 50 millions de tonnes par an.",
+    ]
+
+
+def test_a_main_element_holding_almost_nothing_is_not_the_main_content() -> None:
+    """A template's `<main>` around a search form must not cost the page its body."""
+    body = "".join(f"<p>Le convoi numéro {i} a quitté Gdansk pour Varna ce matin.</p>" for i in range(5))
+    html = f'<html><body><main><form role="search"><input name="q"></form></main><div class="report">{body}</div></body></html>'
+    b = parse(html, "x.html")
+    assert len(b.body) == 5 and OUTSIDE_MAIN not in _set_aside(b)
 
 
 def test_a_plain_html_briefing_loses_nothing() -> None:
