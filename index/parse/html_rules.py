@@ -17,13 +17,14 @@ Each rule has a name, reported with the characters it set aside (Converted.set_a
   the roles navigation, banner, contentinfo, search, menu, menubar, dialog, alertdialog;
   elements whose class or id names navigation, a menu, breadcrumbs, cookies or consent, sharing
   or social links, a newsletter or subscription, related content, comments, a sidebar, an advert,
-  a pop-up, a site footer or masthead, a logo, a search box, a skip link, pagination, links, in English or
-  French (`rgpd`, `partage`, `entete`, `bas-de-page`, …; one name part of a class or id, split
-  at `-`, `_` and case changes: `site-nav`, `shareBar`; `has-sidebar`-style modifiers do not
-  count); lines of site chrome by their words alone (boilerplate_line: a legal notice, a cookie
-  notice, a menu or breadcrumb line "Accueil | À propos | S'abonner"); and, on a page with no landmark, link lists and lines: a `ul`, `ol`, `li`, `p`,
-  `div`, `section` or `dl` with at least 80% of its text inside links whose links average at
-  most three words ("Home | About us | Research").
+  a pop-up, a site footer or masthead, a logo, a search box, a skip link, pagination, links, in
+  English or French (`rgpd`, `partage`, `entete`, `bas-de-page`, …; one name part of a class or
+  id, split at `-`, `_` and case changes: `site-nav`, `shareBar`; `has-sidebar`-style modifiers
+  do not count); lines of site chrome by their words alone (boilerplate_line: a legal notice, a
+  cookie notice, a menu or breadcrumb line "Accueil | À propos | S'abonner"); and, on a page
+  with no landmark, link lists and lines: a `ul`, `ol`, `li`, `p`, `div`, `section` or `dl` with
+  at least 80% of its text inside links whose links average at most three words ("Home | About
+  us | Research").
 - METADATA (a saved page's metadata header): a line made only of a byline ("By Jane Doe"), a
   "Published …" / "Updated …" date, a reading time ("8 min read") or a date, joined by `|`, `·`
   or `•`, with at least one of the first three; or a line of sharing words only ("Share this
@@ -33,12 +34,13 @@ Each rule has a name, reported with the characters it set aside (Converted.set_a
 Rules that read attributes (class, id, hidden, aria-hidden, style) and `form` never set aside an
 element that holds the main content or a notes section, nor one holding more than half the text
 of the main content (of the page when it has no landmark): a page saved while a dialog was open
-marks its whole body `aria-hidden`, and some sites wrap everything in one `<form>`. No rule sets
-aside anything inside a notes section.
+marks its whole body `aria-hidden`, and some sites wrap everything in one `<form>`. Inside a notes
+section only HIDDEN applies, and a link back to the text (`↩`) is markup.
 
-Notes sections: a heading (`h1`-`h6`) or a title line (a `p` or `div` of inline text only,
-as `<p><strong>Endnotes</strong></p>`) whose whole text is a notes title (NOTES_TITLE: Sources, Notes, Endnotes, Footnotes, References,
-Références, Bibliography, Bibliographie, Notes de bas de page, Works cited, …) starts one, which
+Notes sections: a heading (`h1`-`h6`) or a title line (a `p` or `div` of inline text only, as
+`<p><strong>Endnotes</strong></p>`) whose whole text is a notes title (NOTES_TITLE: Sources,
+Notes, Endnotes, Footnotes, References, Références, Bibliography, Bibliographie, Notes de bas de
+page, Works cited, …) starts one, which
 runs over the elements after it up to the first that is or holds a heading of the same or a
 higher level (after a title line: over the lists and the lines starting with a number that follow
 it); so does an element whose class, id or role names notes (a class or id part `footnote(s)`,
