@@ -59,8 +59,8 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _BACKLINK_WORDS = frozenset({"back", "retour", "return", "top"})
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.I)
 _REASONS = (PAGE_TITLE, HIDDEN, OUTSIDE_MAIN, BOILERPLATE, METADATA, HEADING, MARKUP)  # the order reported
-# The share of a block's text inside links, and the words per link, at or under which a block
-# on a page with no landmark is a link list ("Home | About | Research").
+# On a page with no landmark, a block with at least this share of its text inside links, and
+# at most this many words per link on average, is a link list ("Home | About | Research").
 _LINK_SHARE = 0.8
 _LINK_WORDS = 3
 

@@ -23,7 +23,8 @@ _DATE_META = frozenset(
 _LANDMARK_BLOCKERS = frozenset({"nav", "aside", "header", "footer", "form", "article"})
 _LEAF_BLOCKS = frozenset({"p", "div", "dd", "dt", "blockquote", "section"})
 _BLOCK_CHILDREN = frozenset({"p", "div", "li", "ol", "ul", "table", "section", "blockquote", "dl"})
-_EXPLICIT_NUMBER = re.compile(r"\s*(?:\[(\d{1,5})\]|(\d{1,5})[.)](?=\s)|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,5}))")
+# `[12] …`, `12. …`, `¹² …`; three digits at most before a point, so "2023. Report …" is no number.
+_EXPLICIT_NUMBER = re.compile(r"\s*(?:\[(\d{1,5})\]|(\d{1,3})[.)](?=\s)|([⁰¹²³⁴⁵⁶⁷⁸⁹]{1,5}))")
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 _LANDMARK_SHARE = 5  # a landmark holds at least 1/5 of the page's text ...
 _LANDMARK_CHARS = 1_000  # ... or this many characters, or it is not the main content
@@ -43,6 +44,8 @@ class TextSize:
 
 @dataclass
 class Page:
+    """What the conversion needs to know of the whole page, found before it starts."""
+
     sizes: dict[etree._Element, TextSize] = field(default_factory=dict)
     landmarks: set[etree._Element] = field(default_factory=set)
     keep: set[etree._Element] = field(default_factory=set)  # ancestors of main content or notes
