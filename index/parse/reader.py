@@ -121,8 +121,11 @@ def parse_text(text: str, path: str) -> Briefing:
     else:
         source_text = text
     briefing = parse_layout(text, path, title, date)
-    if converted is not None:  # what the HTML conversion dropped counts as set aside too
-        briefing.set_aside = converted.set_aside + briefing.set_aside
+    if converted is not None:  # what the HTML conversion dropped counts as set aside too, one entry a reason
+        merged: dict[str, int] = {}
+        for reason, chars in converted.set_aside + briefing.set_aside:
+            merged[reason] = merged.get(reason, 0) + chars
+        briefing.set_aside = list(merged.items())
     briefing.id = briefing_id(source_text)
     if offsets is not None:
         _map_offsets(briefing, offsets)
