@@ -8,13 +8,20 @@ and the question), and writes at most MAX_TOKENS tokens, greedily. Its words are
 they occur in a quote after the same normalisation as quotes (verify.normalise), starting and
 ending on word boundaries (a span that differs only in spaces, "50%" for « 50 % », is found
 too), and say less than the whole quote; the short answer is then the
-quote's own characters at that place. A refusal ("je ne sais pas"), a span found in no quote
-or the whole quote give no short answer, and the quote alone stands as before.
+quote's own characters at that place. When the reader's words are not in the quote as written
+(reordered, abridged, a list cut off by the token limit: "entrée, plat garni, dessert" for « une
+entrée, d'un plat garni et d'un dessert »), the short answer is the quote's span whose words match
+them best (token F1 of at least MIN_ALIGNMENT, from one word of substance to another): still the
+quote's own characters, only the choice of span is inferred. A refusal ("je ne sais pas"), words
+that only repeat the question's, words that match no span closely enough or the whole quote give
+no short answer, and the quote alone stands as before.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from string import Template
@@ -23,6 +30,7 @@ import prompts
 from assistant.answer.extract import lang, split_sentences
 from assistant.answer.verify import Normalised, normalise
 from assistant.models.llm import Generator
+from index.parse.language import FUNCTION_WORDS
 from index.store.lexical import tokenize
 
 MAX_TOKENS = 24  # a short answer is a name, a number, a date or a few words
@@ -39,6 +47,12 @@ _REFUSALS = re.compile(
 )
 _LEAD = re.compile(r"^\s*(réponse|answer)\s*:\s*", re.IGNORECASE)
 _EDGE = "\"'«»“”„‘’ \t.,;:!?…"
+# Words, numbers and the signs that belong to a number ("99,4 %" is "99", "4", "%").
+_TOKEN = re.compile(r"\w+|[%€$£]")
+# Aligning the reader's words to the quote: the least token F1 (over words of substance) for a
+# span to stand for them, and how many such words longer than the reader's answer a span may be.
+MIN_ALIGNMENT = 0.6
+MAX_EXTRA_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -130,6 +144,13 @@ def clean(raw: str) -> str | None:
     return line
 
 
+def _echoes(words: str, question: str) -> bool:
+    """The reader gave back the question's own words ("Nelly Borgeaud" for « Quel rôle jouera-t-il
+    auprès de Nelly Borgeaud ? »): nothing the question did not already say."""
+    asked = {t for t, _, _ in _tokens(question)}
+    return all(t in asked for t, _, _ in _tokens(words))
+
+
 def _whole(span: str, quote: str) -> bool:
     return normalise(span).text.strip(_EDGE) == normalise(quote).text.strip(_EDGE)
 
@@ -154,7 +175,7 @@ def short_answer(
             on_token(piece)
     raw = "".join(pieces)
     words = clean(raw)
-    if words is None:
+    if words is None or _echoes(words, question):
         return None
     for k, quote in enumerate(quotes):
         found = span_in_quote(words, quote)
@@ -162,4 +183,59 @@ def short_answer(
             if _whole(found, quote):
                 return None
             return ShortAnswer(found, k, raw)
+    # The reader's words are not in the quote as written (reordered, abridged, cut off by the
+    # token limit): the quote's own span closest to them, when it is close enough.
+    aligned = [(a, k) for k, quote in enumerate(quotes) if (a := align_in_quote(words, quote)) is not None]
+    if aligned:
+        (span, score), k = max(aligned, key=lambda x: x[0][1])
+        if not _whole(span, quotes[k]):
+            return ShortAnswer(span, k, raw)
     return None
+
+
+def _tokens(text: str) -> list[tuple[str, int, int]]:
+    """The words of substance of `text` (see _substantive), case-folded, with their offsets."""
+    found = ((unicodedata.normalize("NFC", m[0]).casefold(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+    return [t for t in found if _substantive(t[0])]
+
+
+def align_in_quote(words: str, quote: str) -> tuple[str, float] | None:
+    """The span of `quote`, on word boundaries, whose words best match the reader's `words`,
+    with its score; None below MIN_ALIGNMENT.
+
+    The score is token F1 (as SQuAD scores answers) over words of substance only, so « une
+    entrée, d'un plat garni et d'un dessert » matches "entrée, plat garni, dessert" fully; a span
+    starts and ends on one of the reader's words, so "MGIMO de Saint-Pétersbourg" finds no
+    "MGIMO de" in a quote about the MGIMO de Moscou. The span is the quote's own characters, so
+    a short answer is still verbatim: only which span the reader meant is inferred.
+    """
+    wanted = Counter(t for t, _, _ in _tokens(words))
+    size = sum(wanted.values())
+    if not size:
+        return None
+    tokens = _tokens(quote)
+    best: tuple[float, int, int, int] | None = None  # (score, -length, first, last)
+    for i, (first, _, _) in enumerate(tokens):
+        if first not in wanted:
+            continue
+        seen: Counter[str] = Counter()
+        overlap = 0
+        for j in range(i, min(len(tokens), i + size + MAX_EXTRA_WORDS)):
+            token = tokens[j][0]
+            seen[token] += 1
+            overlap += seen[token] <= wanted[token]
+            if token not in wanted:
+                continue
+            length = j - i + 1
+            score = 2 * overlap / (length + size)
+            if best is None or (score, -length) > best[:2]:
+                best = (score, -length, i, j)
+    if best is None or best[0] < MIN_ALIGNMENT:
+        return None
+    score, _, i, j = best
+    return quote[tokens[i][1] : tokens[j][2]], score
+
+
+def _substantive(token: str) -> bool:
+    """A number, a unit sign, or a word that is not one of the languages' common words."""
+    return token[0].isdigit() or token in "%€$£" or (len(token) >= 2 and token not in FUNCTION_WORDS)

@@ -121,6 +121,8 @@ _EN = {
 }
 _FR |= QUESTION_WORDS["fr"]
 _EN |= QUESTION_WORDS["en"]
+# The common words of both languages, which say little about what a span of text is about.
+FUNCTION_WORDS = frozenset(_FR | _EN)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from assistant.answer.pipeline import AnswerSettings, Assistant
-from assistant.answer.short import MAX_TOKENS, reader_prompt, short_answer, span_in_quote
+from assistant.answer.short import MAX_TOKENS, align_in_quote, reader_prompt, short_answer, span_in_quote
 from assistant.chat.render import highlight
 from assistant.cli.eval import squad_normal, token_f1
 from index.search.hybrid import Searcher
@@ -48,6 +48,51 @@ def test_a_span_inside_the_quote_is_kept_in_the_quotes_own_characters() -> None:
 )
 def test_no_short_answer_for_a_span_outside_the_quote_a_refusal_or_the_whole_quote(reply: str) -> None:
     assert short_answer(ScriptedGenerator(reply), "Où a-t-il été formé ?", [QUOTE], "fr") is None
+
+
+MEAL = "Le repas gastronomique se compose d'une entrée, d'un plat garni et d'un dessert, servis dans cet ordre."
+DOM = "La Guadeloupe, la Guyane, la Martinique, La Réunion et, depuis 2011, Mayotte sont des départements d'outre-mer."
+
+
+@pytest.mark.parametrize(
+    ("reply", "quote", "expected"),
+    [
+        # abridged: the quote's own words between the first and the last the reader wrote
+        ("entrée, plat garni, dessert", MEAL, "entrée, d'un plat garni et d'un dessert"),
+        ("La Guadeloupe, la Guyane, la Martinique, La Réunion et Mayotte", DOM,
+         "Guadeloupe, la Guyane, la Martinique, La Réunion et, depuis 2011, Mayotte"),
+        # a list cut off by the token limit in the middle of a word
+        ("Guadeloupe, la Guyane, la Martiniq", DOM, "Guadeloupe, la Guyane"),
+        # a number with its sign, the reader's spacing aside
+        ("99,4%", "Le oui l'a emporté avec 99,4 % des voix.", "99,4 %"),
+    ],
+)  # fmt: skip
+def test_words_not_in_the_quote_as_written_give_the_quotes_closest_span(
+    reply: str, quote: str, expected: str
+) -> None:
+    found = short_answer(ScriptedGenerator(reply), "Quoi ?", [quote], "fr")
+    assert found is not None and found.text == expected and found.text in quote
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "MGIMO de Saint-Pétersbourg",  # half its words are the quote's, ending on "de"
+        "à l'université de Harvard",  # only common words shared
+        "Pékin et Shanghai en 1980",  # one word of four
+    ],
+)
+def test_words_that_match_no_span_closely_enough_give_no_short_answer(reply: str) -> None:
+    assert align_in_quote(reply, QUOTE) is None
+    assert short_answer(ScriptedGenerator(reply), "Où ?", [QUOTE], "fr") is None
+
+
+def test_words_that_only_repeat_the_question_give_no_short_answer() -> None:
+    quote = "Il jouera Périclès, prince de Tyr, auprès de Nelly Borgeaud au théâtre de l'Atelier."
+    question = "Quel rôle jouera-t-il auprès de Nelly Borgeaud ?"
+    assert short_answer(ScriptedGenerator("Nelly Borgeaud"), question, [quote], "fr") is None
+    found = short_answer(ScriptedGenerator("Périclès, prince de Tyr"), question, [quote], "fr")
+    assert found is not None and found.text == "Périclès, prince de Tyr"
 
 
 def test_the_prompt_stays_under_250_tokens_for_a_long_quote() -> None:
