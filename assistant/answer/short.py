@@ -187,7 +187,7 @@ def short_answer(
     # token limit): the quote's own span closest to them, when it is close enough.
     aligned = [(a, k) for k, quote in enumerate(quotes) if (a := align_in_quote(words, quote)) is not None]
     if aligned:
-        (span, score), k = max(aligned, key=lambda x: x[0][1])
+        (span, _), k = max(aligned, key=lambda x: x[0][1])
         if not _whole(span, quotes[k]):
             return ShortAnswer(span, k, raw)
     return None
@@ -195,7 +195,9 @@ def short_answer(
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
     """The words of substance of `text` (see _substantive), case-folded, with their offsets."""
-    found = ((unicodedata.normalize("NFC", m[0]).casefold(), m.start(), m.end()) for m in _TOKEN.finditer(text))
+    found = (
+        (unicodedata.normalize("NFC", m[0]).casefold(), m.start(), m.end()) for m in _TOKEN.finditer(text)
+    )
     return [t for t in found if _substantive(t[0])]
 
 

@@ -50,7 +50,9 @@ def test_no_short_answer_for_a_span_outside_the_quote_a_refusal_or_the_whole_quo
     assert short_answer(ScriptedGenerator(reply), "Où a-t-il été formé ?", [QUOTE], "fr") is None
 
 
-MEAL = "Le repas gastronomique se compose d'une entrée, d'un plat garni et d'un dessert, servis dans cet ordre."
+MEAL = (
+    "Le repas gastronomique se compose d'une entrée, d'un plat garni et d'un dessert, servis dans cet ordre."
+)
 DOM = "La Guadeloupe, la Guyane, la Martinique, La Réunion et, depuis 2011, Mayotte sont des départements d'outre-mer."
 
 
