@@ -57,7 +57,7 @@ from index.records import Briefing, Passage, PassageKind
 
 # The heading of a notes list, at any Markdown heading level or as a bold, italic or underlined
 # line, with or without a closing colon.
-_NOTES_HEADING = re.compile(
+NOTES_HEADING = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*|__|\*|_)?\s*"
     r"(sources?|notes?|end ?notes|foot ?notes|notes de bas de page|notes de fin|"
     r"notes (?:et|and) (?:r[ée]f[ée]rences|sources)|sources (?:et|and) notes|"
@@ -203,7 +203,7 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
 
     # Markdown footnote definitions may stand anywhere; a notes heading starts the notes.
     heading_at = next(
-        (i for i in range(len(lines) - 1, first - 1, -1) if _NOTES_HEADING.match(lines[i].text)),
+        (i for i in range(len(lines) - 1, first - 1, -1) if NOTES_HEADING.match(lines[i].text)),
         None,
     )
     body_end = heading_at if heading_at is not None else len(lines)

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.parse.docx import markers_before_stop
+from index.parse.layout import NOTES_HEADING
 from index.records import SkippedFile
 
 _SMALLER = 0.85  # a marker's size at most this share of its line's size
@@ -45,6 +46,8 @@ _RAISED = 0.2  # or its bottom this share of the line's size above the line's bo
 _NOTE_SIZE = 0.92  # footnote lines are set at most this share of the body size
 _HEADING_SIZE = 1.15  # heading lines at least this share of the body size
 _EDGE = 0.12  # headers and footers stand in this share of the page height at its top or bottom
+# A line numbered `1.`, `1)` or `[1]` is a note, never a running header or footer.
+_NUMBERED_NOTE = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,3}[.)])\s")
 _BULLET = re.compile(r"^[•●▪◦‣∙■□➢►✓✔*–—-]\s*")
 _NOTE_START = re.compile(r"^(?:\[(\d{1,4})\]|(\d{1,4})[.)]?(?=\s))\s*")
 _PAGE_NUMBER = re.compile(
@@ -74,6 +77,7 @@ class Converted:
     notes: int = 0
     page_count: int = 0
     set_aside: list[str] = field(default_factory=list)  # header and footer lines, once each
+    set_aside_chars: int = 0  # non-blank characters of every header, footer and page-number line
 
     def page_at(self, offset: int) -> int | None:
         i = bisect.bisect_right([o for o, _ in self.pages], offset) - 1
@@ -176,6 +180,8 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[
             near_edge = line.top < _EDGE * heights[p] or line.bottom > (1 - _EDGE) * heights[p]
             if not near_edge:
                 continue
+            if _NUMBERED_NOTE.match(line.text):
+                continue  # notes repeat their shape from page to page ("3. « Chine », …"): no footer
             key = re.sub(r"\d+", "#", line.text.lower())
             seen.setdefault(key, []).append((p, i, line.top))
             if i in (0, len(lines) - 1) and _PAGE_NUMBER.match(line.text):
@@ -196,6 +202,22 @@ def _split_notes(lines: list[_Line], body_size: float, height: float) -> int:
     while start > 0 and lines[start - 1].size <= _NOTE_SIZE * body_size and lines[start - 1].top > height / 2:
         start -= 1
     return start
+
+
+def _endnotes_title(pages: list[list[_Line]], running: set[tuple[int, int]]) -> tuple[int, int] | None:
+    """(page index, index among the page's kept lines) of the title of a notes list written as
+    the document's last part ("Notes", "Endnotes", "Références"… followed by a numbered entry),
+    or None. The lines after it are notes, whatever their size or place on the page."""
+    kept = [
+        (p, k, line)
+        for p, lines in enumerate(pages)
+        for k, line in enumerate(line for i, line in enumerate(lines) if (p, i) not in running)
+    ]
+    for n in range(len(kept) - 2, -1, -1):
+        p, k, line = kept[n]
+        if NOTES_HEADING.match(line.text) and _NOTE_START.match(kept[n + 1][2].text):
+            return p, k
+    return None
 
 
 def to_text(data: bytes) -> Converted:
@@ -225,23 +247,35 @@ def to_text(data: bytes) -> Converted:
     set_aside = list(dict.fromkeys(pages[p][i].text for p, i in sorted(running)))
     body: list[_Line] = []
     notes: list[tuple[int, int, list[str]]] = []  # (number, page, parts)
+
+    def add_notes(lines: list[_Line]) -> None:
+        for line in lines:
+            if m := _NOTE_START.match(line.text):
+                notes.append((int(m[1] or m[2]), line.page, [line.text[m.end() :]]))
+            elif notes:
+                notes[-1][2].append(line.text)
+
+    title = _endnotes_title(pages, running)
     for p, lines in enumerate(pages):
         kept = [line for i, line in enumerate(lines) if (p, i) not in running]
+        endnotes: list[_Line] = []
+        if title is not None and p > title[0]:
+            add_notes(kept)
+            continue
+        if title is not None and p == title[0]:
+            kept, endnotes = kept[: title[1]], kept[title[1] + 1 :]
         cut = _split_notes(kept, body_size, heights[p])
         first_numbered = next((k for k in range(cut, len(kept)) if _NOTE_START.match(kept[k].text)), None)
         if first_numbered is None:
             body.extend(kept)
-            continue
-        if notes:
-            notes[-1][2].extend(line.text for line in kept[cut:first_numbered])
-            body.extend(kept[:cut])
         else:
-            body.extend(kept[:first_numbered])
-        for line in kept[first_numbered:]:
-            if m := _NOTE_START.match(line.text):
-                notes.append((int(m[1] or m[2]), line.page, [line.text[m.end() :]]))
+            if notes:
+                notes[-1][2].extend(line.text for line in kept[cut:first_numbered])
+                body.extend(kept[:cut])
             else:
-                notes[-1][2].append(line.text)
+                body.extend(kept[:first_numbered])
+            add_notes(kept[first_numbered:])
+        add_notes(endnotes)
 
     body = _glue_lone_markers(body, body_size)
     out: list[str] = []
@@ -273,7 +307,8 @@ def to_text(data: bytes) -> Converted:
             out.append(entry)
             pos += len(entry)
     out.append("\n")
-    return Converted("".join(out), offsets, len(notes), len(pages), set_aside)
+    running_chars = sum(len("".join(pages[p][i].text.split())) for p, i in running)
+    return Converted("".join(out), offsets, len(notes), len(pages), set_aside, running_chars)
 
 
 def _glue_lone_markers(lines: list[_Line], body_size: float) -> list[_Line]:

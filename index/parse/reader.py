@@ -30,6 +30,7 @@ def briefing_id(text: str) -> str:
 
 
 BINARY_SUFFIXES = (".docx", ".odt", ".pdf")
+PDF_RUNNING = "page header, footer or number"  # why a PDF line is in no passage
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 # A Markdown file may start with a tag (`<!-- … -->`, `<div>`): Markdown reads those as HTML blocks.
 # Only a whole web page saved under a Markdown name goes to the HTML reader.
@@ -86,6 +87,8 @@ def _parse_pdf(data: bytes, path: str) -> Briefing:
     briefing.id = briefing_id(converted.text)
     for p in briefing.passages:
         p.page = converted.page_at(p.start)
+    if converted.set_aside_chars:
+        briefing.set_aside = [*briefing.set_aside, (PDF_RUNNING, converted.set_aside_chars)]
     if not briefing.passages:
         raise SkippedFile("no text to index")
     return briefing

@@ -157,3 +157,57 @@ def test_offsets_and_ids(briefing: Briefing) -> None:
     for p in briefing.passages:
         assert 0 <= p.start < p.end <= len(text)
     assert briefing.id == parse_bytes(make_pdf(), "other-name.pdf").id
+
+
+def _endnotes_pdf() -> bytes:
+    """Two pages, each with a running header and page number: paragraphs citing [1]–[4], then a
+    bold "Endnotes" title near the foot of page 1 with notes 1 and 2 under it in a smaller font,
+    and notes 3 and 4 at the top of page 2, all four of the same shape."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    for page in (1, 2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.set_xy(20, 10)
+        pdf.cell(0, 5, "Sahel weekly - restricted")
+        pdf.set_xy(20, 285)
+        pdf.cell(0, 5, f"{page}")
+    pdf.page = 1
+    pdf.set_font("Helvetica", size=11)
+    pdf.set_xy(20, 30)
+    for n in range(1, 5):
+        pdf.multi_cell(
+            170,
+            6,
+            f"Paragraph {n} says that the convoy number {n} of the logistics battalion reached Gao on "
+            f"time, after three days on the road from Niamey and two halts at the border [{n}].",
+        )
+        pdf.ln(4)
+    pdf.set_font("Helvetica", "B", size=13)
+    pdf.set_xy(20, 255)
+    pdf.cell(0, 6, "Endnotes")
+    pdf.set_font("Helvetica", size=9)
+    for n, y in ((1, 266), (2, 272)):
+        pdf.set_xy(20, y)
+        pdf.cell(0, 5, f"{n}. Reuters, 4 March.")
+    pdf.page = 2
+    for n, y in ((3, 22), (4, 28)):
+        pdf.set_xy(20, y)
+        pdf.cell(0, 5, f"{n}. Reuters, 4 March.")
+    return bytes(pdf.output())
+
+
+def test_an_endnotes_list_across_a_page_break_is_read_as_notes_and_nothing_is_lost() -> None:
+    b = parse_bytes(_endnotes_pdf(), "endnotes.pdf")
+    assert [p.footnotes for p in b.body] == [[1], [2], [3], [4]]
+    assert [(n.number, n.page, n.text) for n in b.footnotes] == [
+        (1, 1, "Reuters, 4 March."),
+        (2, 1, "Reuters, 4 March."),
+        (3, 2, "Reuters, 4 March."),
+        (4, 2, "Reuters, 4 March."),
+    ]
+    # The running header and the page numbers are set aside, and said to be.
+    assert not any("restricted" in p.text for p in b.passages)
+    assert dict(b.set_aside)["page header, footer or number"] == 2 * len("Sahelweekly-restricted") + 2
