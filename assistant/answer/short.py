@@ -2,9 +2,9 @@
 
 Retrieval and the extractive answer choose the passage and the quoted sentence(s); the reader
 (an instruct GGUF, or the main LLM when it follows instructions) reads only the question and the
-quote, under a prompt of about 200 tokens (prompts/short.LANG.txt: a fixed instruction and one
-example first, so llama.cpp reuses their KV cache from one question to the next, then the quote
-and the question), and writes at most MAX_TOKENS tokens, greedily. Its words are kept only when
+quote (prompts/short.LANG.txt: a fixed instruction and four examples first, so llama.cpp reuses
+their KV cache from one question to the next, then the quote and the question, under 200 tokens),
+and writes at most MAX_TOKENS tokens, greedily. Its words are kept only when
 they occur in a quote after the same normalisation as quotes (verify.normalise), starting and
 ending on word boundaries (a span that differs only in spaces, "50%" for « 50 % », is found
 too), and say less than the whole quote; the short answer is then the
@@ -34,10 +34,12 @@ from index.parse.language import FUNCTION_WORDS
 from index.store.lexical import tokenize
 
 MAX_TOKENS = 24  # a short answer is a name, a number, a date or a few words
-# The quote and the question as the reader sees them, in characters: with the fixed part (about
-# 75 tokens with the chat template) the prompt stays under 250 tokens, at the 3.5 characters
-# per token of Qwen's tokenizer on French (3 on dense text).
-MAX_QUOTE_CHARS = 300
+# The quote and the question as the reader sees them, in characters. The fixed part (instruction
+# and four examples, about 250 tokens with the chat template) is evaluated once and reused from
+# llama.cpp's cache; these keep the rest under 200 tokens, at the 3.5 characters per token of
+# Qwen's tokenizer on French (3 on dense text). 450 rather than 300 characters: the answer lies
+# outside a 300-character window for 14 of 76 quotes holding it (docs/quality.md).
+MAX_QUOTE_CHARS = 450
 MAX_QUESTION_CHARS = 100
 STOP = ["\n"]
 _REFUSALS = re.compile(

@@ -97,21 +97,24 @@ def test_words_that_only_repeat_the_question_give_no_short_answer() -> None:
     assert found is not None and found.text == "Périclès, prince de Tyr"
 
 
-def test_the_prompt_stays_under_250_tokens_for_a_long_quote() -> None:
+def test_the_fixed_part_is_the_same_for_every_question_and_the_rest_stays_short() -> None:
+    """llama.cpp reuses the fixed instruction's cache from one question to the next, so only the
+    quote and the question are evaluated: they stay under 200 tokens for a long quote."""
     long_quote = " ".join([QUOTE + "."] * 12)
     for language in ("fr", "en"):
         system, user = reader_prompt(
             "Où le ministre a-t-il été formé avant de servir ? " * 6, long_quote, language
         )
-        # A rough word-piece count: a word of n characters is ceil(n / 4) pieces, a sign is one,
-        # plus the chat template's 20 or so.
-        pieces = sum(-(-len(w) // 4) for w in re.findall(r"\w+|[^\w\s]", system + "\n" + user))
-        assert pieces + 20 < 250, (language, pieces)
+        other_system, _ = reader_prompt("Qui ?", QUOTE, language)
+        assert system == other_system
         assert user.startswith(("Extrait", "Excerpt"))  # the fixed part comes first, in the system prompt
+        # A rough word-piece count: a word of n characters is ceil(n / 4) pieces, a sign is one.
+        pieces = sum(-(-len(w) // 4) for w in re.findall(r"\w+|[^\w\s]", user))
+        assert pieces < 200, (language, pieces)
 
 
 @pytest.mark.slow  # the real tokenizer of the reader
-def test_the_prompt_stays_under_250_real_tokens() -> None:
+def test_the_per_question_part_stays_under_200_real_tokens() -> None:
     from llama_cpp import Llama
 
     from assistant.models.resolve import resolve_llm
@@ -126,8 +129,10 @@ def test_the_prompt_stays_under_250_real_tokens() -> None:
         system, user = reader_prompt(
             "Où le ministre a-t-il été formé avant de servir ? " * 6, long_quote, language
         )
-        chat = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n{user}<|im_end|>\n<|im_start|>assistant\n"
-        assert len(llm.tokenize(chat.encode(), special=True)) < 250
+        fixed = f"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n"
+        rest = f"{user}<|im_end|>\n<|im_start|>assistant\n"
+        assert len(llm.tokenize(rest.encode(), special=True)) < 200
+        assert len(llm.tokenize((fixed + rest).encode(), special=True)) < 600  # within the reader's 1,024
 
 
 def test_the_answer_leads_with_the_short_answer_and_a_base_model_generates_nothing(
