@@ -38,7 +38,7 @@ marks its whole body `aria-hidden`, and some sites wrap everything in one `<form
 section only HIDDEN applies, and a link back to the text (`↩`) is markup.
 
 Notes sections: a heading (`h1`-`h6`) or a title line (a `p` or `div` of inline text only, as
-`<p><strong>Endnotes</strong></p>`) whose whole text is a notes title (NOTES_TITLE: Sources,
+`<p><strong>Endnotes</strong></p>`) whose whole text is a notes title (layout.NOTES_HEADING: Sources,
 Notes, Endnotes, Footnotes, References, Références, Bibliography, Bibliographie, Notes de bas de
 page, Works cited, …) starts one, which
 runs over the elements after it up to the first that is or holds a heading of the same or a
@@ -57,6 +57,7 @@ import re
 from lxml import etree
 
 from index.parse.dates import find_date
+from index.parse.layout import NOTES_HEADING
 
 HIDDEN = "script, style or hidden element"
 PAGE_TITLE = "page title"
@@ -92,12 +93,7 @@ _NOTES_LAST_NAMES = frozenset({"notes", "sources", "references"})  # the last pa
 _NAME_PART = re.compile(r"[-_\s]+|(?<=[a-z])(?=[A-Z])")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
-NOTES_TITLE = re.compile(
-    r"(?:sources?|notes?|end ?notes?|foot ?notes?|references?|r[ée]f[ée]rences|bibliography|"
-    r"bibliographie|notes de bas de page|notes et r[ée]f[ée]rences|notes and references|"
-    r"works cited|ouvrages cit[ée]s|sources et notes)\s*:?",
-    re.I,
-)
+
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 
 
@@ -154,7 +150,7 @@ def names_notes(el: etree._Element) -> bool:
 
 
 def is_notes_title(text: str) -> bool:
-    return bool(NOTES_TITLE.fullmatch(" ".join(text.split())))
+    return bool(NOTES_HEADING.fullmatch(" ".join(text.split())))
 
 
 # -- a saved page's metadata header ---------------------------------------------------------

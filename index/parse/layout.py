@@ -59,9 +59,9 @@ from index.records import Briefing, Passage, PassageKind
 # line, with or without a closing colon.
 NOTES_HEADING = re.compile(
     r"^\s*(?:#{1,6}\s*)?(?:\*\*|__|\*|_)?\s*"
-    r"(sources?|notes?|end ?notes|foot ?notes|notes de bas de page|notes de fin|"
+    r"(sources?|notes?|end ?notes?|foot ?notes?|notes de bas de page|notes de fin|"
     r"notes (?:et|and) (?:r[ée]f[ée]rences|sources)|sources (?:et|and) notes|"
-    r"r[ée]f[ée]rences(?: bibliographiques)?|references|bibliographie|bibliography|works cited|"
+    r"r[ée]f[ée]rences?(?: bibliographiques)?|bibliographie|bibliography|works cited|"
     r"ouvrages cit[ée]s)"
     r"\s*:?\s*(?:\*\*|__|\*|_)?\s*:?\s*$",
     re.I,

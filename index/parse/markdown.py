@@ -53,12 +53,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from index.parse import html as html_layout
+from index.parse.layout import NOTES_HEADING
 
-NOTES_HEADING = re.compile(
-    r"^\s*(?:sources?|notes?|endnotes?|foot ?notes?|notes de bas de page|notes et r[ée]f[ée]rences|"
-    r"r[ée]f[ée]rences?|bibliographie|bibliography|works cited)\s*:?\s*$",
-    re.I,
-)
 # Lines layout.py reads as the start of a block other than a plain bullet sign: inside a Markdown
 # paragraph they are continuation text, so they are joined to the line before.
 _NEW_BLOCK = re.compile(r"^\s*(?:#{1,6}\s|>|\||[-*+]\s|\d{1,5}[.)]\s|\[\^[^\]\s]{1,40}\]:)")
