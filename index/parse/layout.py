@@ -58,7 +58,7 @@ from index.records import Briefing, Passage, PassageKind
 # The heading of a notes list, at any Markdown heading level or as a bold, italic or underlined
 # line, with or without a closing colon.
 NOTES_HEADING = re.compile(
-    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__|\*|_)?\s*"
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*|__|\*(?!\s)|_(?!\s))?\s*"
     r"(sources?|notes?|end ?notes?|foot ?notes?|notes de bas de page|notes de fin|"
     r"notes (?:et|and) (?:r[ée]f[ée]rences|sources)|sources (?:et|and) notes|"
     r"r[ée]f[ée]rences?(?: bibliographiques)?|bibliographie|bibliography|works cited|"
@@ -195,7 +195,12 @@ def _front_matter(lines: list[_Line]) -> tuple[dict[str, str], int]:
     return {}, 0
 
 
-def parse_layout(text: str, path: str, title: str | None, date: str | None) -> Briefing:
+def parse_layout(
+    text: str, path: str, title: str | None, date: str | None, *, plain_headings: bool = True
+) -> Briefing:
+    """`plain_headings`: a short line standing alone may be a heading (plain text). A converter
+    that marks its headings (`## …`) turns this off, so a short paragraph or a table row it wrote
+    stays a passage."""
     lines = _lines(text)
     meta, first = _front_matter(lines)
     title = title or meta.get("title") or None
@@ -234,7 +239,7 @@ def parse_layout(text: str, path: str, title: str | None, date: str | None) -> B
         md_ids[ident] = block.number
         notes.append(block)
 
-    body = _read_body(body_lines, title)
+    body = _read_body(body_lines, title, plain_headings)
     if first:
         body.set_aside.append((FRONT_MATTER, 0, lines[first - 1].end))
     if heading_at is not None:
@@ -398,7 +403,7 @@ def _heading_text(text: str) -> str:
     return normalise_space(_HEADING.sub("", text).strip("#*_ \t"))
 
 
-def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
+def _read_body(lines: list[_Line], known_title: str | None, plain_headings: bool = True) -> _Body:
     """Cut the body into bullet and paragraph blocks in document order; see the module docstring."""
     body = _Body([])
     kinds = [_line_kind(line) for line in lines]
@@ -449,7 +454,7 @@ def _read_body(lines: list[_Line], known_title: str | None) -> _Body:
             if "|" not in stripped:  # a table's separator row keeps the table in one passage
                 current, blank_before = None, True
             continue
-        if kind == "heading" or (kind == "text" and alone(i) and _is_heading(stripped)):
+        if kind == "heading" or (plain_headings and kind == "text" and alone(i) and _is_heading(stripped)):
             m = _HEADING.match(line.text)
             level = line.text.strip().count("#", 0, m.end()) if m else 7
             while sections and sections[-1][0] >= level:

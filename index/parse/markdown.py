@@ -181,7 +181,7 @@ class _Writer:
         if _INLINE_SYNTAX.search(content):
             children: list[Token] = []
             _MD.inline.parse(content, _MD, self.env, children)
-            texts = _render_inline(children)
+            texts = _render_inline(children, self.env)
         else:
             texts = content.split("\n")
         texts = [t.strip(" \t") for t in texts]
@@ -379,8 +379,11 @@ def _shifted(line: _Line, prefix: int) -> int | None:
     return None if line.shift is None else line.shift - prefix
 
 
-def _render_inline(children: list[Token]) -> list[str]:
-    """The text a reader sees, one string per source line (softbreaks and hard breaks split)."""
+def _render_inline(children: list[Token], env: dict[str, object] | None = None) -> list[str]:
+    """The text a reader sees, one string per source line (softbreaks and hard breaks split).
+
+    `env` is the parser's: an inline note `^[text]` keeps its text there, and it stays in place
+    here, in parentheses."""
     lines: list[list[str]] = [[]]
     links: list[tuple[str, int, int]] = []  # (href, line index, piece index) of open links
     sup: list[str] | None = None
@@ -392,8 +395,10 @@ def _render_inline(children: list[Token]) -> list[str]:
             continue
         if t in ("text", "text_special", "code_inline"):
             piece = tok.content
+        elif t == "footnote_ref" and "label" not in tok.meta:
+            piece = _inline_note(env, tok.meta.get("id"))
         elif t == "footnote_ref":
-            piece = f"[^{tok.meta.get('label', tok.meta.get('id', ''))}]"
+            piece = f"[^{tok.meta['label']}]"
         elif t == "image":
             piece = f"![{tok.content}]({tok.attrs.get('src', '')})"
         elif t == "link_open":
@@ -401,7 +406,9 @@ def _render_inline(children: list[Token]) -> list[str]:
             continue
         elif t == "link_close" and links:
             href, line_at, piece_at = links.pop()
-            text = "".join(lines[-1][piece_at:]) if line_at == len(lines) - 1 else ""
+            text = " ".join(
+                ["".join(lines[line_at][piece_at:]), *("".join(ln) for ln in lines[line_at + 1 :])]
+            )
             if tok.markup != "autolink" and href and href not in (text, f"mailto:{text}"):
                 piece = f" ({href})" if text.strip() else href
         elif t == "html_inline":
@@ -413,14 +420,23 @@ def _render_inline(children: list[Token]) -> list[str]:
                 sup = None
             elif _BREAK.fullmatch(tok.content.strip()):
                 piece = " "
-        elif t == "footnote_inline":  # `^[text]`: an inline note keeps its text in place
-            piece = f" ({tok.content})" if tok.content else ""
         if sup is not None and t != "html_inline":
             sup.append(piece)
             continue
         if piece:
             lines[-1].append(piece)
+    if sup:  # a `<sup>` never closed: its text is still the paragraph's
+        lines[-1].extend(sup)
     return ["".join(parts) for parts in lines]
+
+
+def _inline_note(env: dict[str, object] | None, ident: object) -> str:
+    """` (text)` of the inline note `^[text]` numbered `ident` in the parser's env."""
+    notes = (env or {}).get("footnotes")
+    listed = notes.get("list", {}) if isinstance(notes, dict) else {}
+    entry = listed.get(ident, {}) if isinstance(listed, dict) else {}
+    content = entry.get("content", "") if isinstance(entry, dict) else ""
+    return f" ({content})" if content else ""
 
 
 def _last_notes_heading(nodes: list[_Node], writer: _Writer) -> int | None:

@@ -184,7 +184,7 @@ class _Reader:
             return
         if tag == _t("h"):
             level = el.get(_t("outline-level"), "1")
-            level_n = int(level) if level.isdigit() else 1
+            level_n = int(level) if level.isdecimal() and len(level) <= 2 else 1
             self._add("#" * min(max(level_n, 1) + 1, 6) + " ", self.inline(el))
         elif tag == _t("p"):
             self._add("# " if self._is_title(el) else "", self.inline(el))

@@ -215,7 +215,7 @@ def _endnotes_title(pages: list[list[_Line]], running: set[tuple[int, int]]) -> 
     ]
     for n in range(len(kept) - 2, -1, -1):
         p, k, line = kept[n]
-        if NOTES_HEADING.match(line.text) and _NOTE_START.match(kept[n + 1][2].text):
+        if NOTES_HEADING.match(line.text) and _NUMBERED_NOTE.match(kept[n + 1][2].text):
             return p, k
     return None
 

@@ -57,7 +57,7 @@ def _parse_docx(data: bytes, path: str, max_bytes: int) -> Briefing:
     from index.parse import docx
 
     converted = docx.to_text(data, max_bytes=max_bytes)
-    briefing = parse_layout(converted.text, path, None, None)
+    briefing = parse_layout(converted.text, path, None, None, plain_headings=False)
     briefing.id = briefing_id(converted.text)
     if not briefing.passages:
         raise SkippedFile("no text to index")
@@ -69,7 +69,7 @@ def _parse_odt(data: bytes, path: str, max_bytes: int) -> Briefing:
     from index.parse import odt
 
     converted = odt.to_text(data, max_bytes=max_bytes)
-    briefing = parse_layout(converted.text, path, None, None)
+    briefing = parse_layout(converted.text, path, None, None, plain_headings=False)
     briefing.id = briefing_id(converted.text)
     briefing.title = briefing.title or converted.title
     briefing.date = briefing.date or converted.date
@@ -83,7 +83,7 @@ def _parse_pdf(data: bytes, path: str) -> Briefing:
     from index.parse import pdf
 
     converted = pdf.to_text(data)
-    briefing = parse_layout(converted.text, path, None, None)
+    briefing = parse_layout(converted.text, path, None, None, plain_headings=False)
     briefing.id = briefing_id(converted.text)
     for p in briefing.passages:
         p.page = converted.page_at(p.start)
@@ -123,7 +123,7 @@ def parse_text(text: str, path: str) -> Briefing:
         title, date = converted.title, converted.date
     else:
         source_text = text
-    briefing = parse_layout(text, path, title, date)
+    briefing = parse_layout(text, path, title, date, plain_headings=converted is None)
     if converted is not None:  # what the HTML conversion dropped counts as set aside too, one entry a reason
         merged: dict[str, int] = {}
         for reason, chars in converted.set_aside + briefing.set_aside:
@@ -140,7 +140,7 @@ def parse_text(text: str, path: str) -> Briefing:
 def _parse_markdown(text: str, path: str) -> Briefing:
     """A Markdown file through its text layout; offsets and character counts are the file's own."""
     converted = markdown_layout.to_text(text)
-    briefing = parse_layout(converted.text, path, None, None)
+    briefing = parse_layout(converted.text, path, None, None, plain_headings=False)
     briefing.set_aside = _account_markup(
         briefing.set_aside + converted.set_aside,
         _non_blank(text) - _non_blank(converted.text) - sum(c for _, c in converted.set_aside),

@@ -118,9 +118,9 @@ def _parse_one(text: str) -> Source:
             candidate = _clean_field(before)
             # An author is a short name before the title, not a sentence introducing a quote.
             if candidate and len(candidate.split()) <= 5 and ":" not in candidate:
-                # `Author, « Title », Outlet` names both; `RFI, « Title », 3 mars 2024` names the
-                # outlet before the title.
-                if outlet is None:
+                # `Author, « Title », Outlet` (or an address) names both; `RFI, « Title », 3 mars
+                # 2024` names the outlet before the title.
+                if outlet is None and not url:
                     outlet = candidate
                 else:
                     author = candidate

@@ -274,3 +274,16 @@ def test_a_5_mb_markdown_file_parses_in_bounded_time() -> None:
     # markdown-it-py reads under 1 MB/s of dense Markdown on one core: the bound catches a
     # quadratic blow-up, not a loaded machine.
     assert seconds < 120, f"5 MB of Markdown parsed in {seconds:.1f} s"
+
+
+def test_an_inline_note_and_an_unclosed_sup_keep_their_text() -> None:
+    text = (
+        "# Économie\n\nLe PIB chute^[Banque mondiale, 2023.] selon les chiffres.\n\n"
+        "Chiffre<sup>1 selon l'ONU, hausse de 12 %.\n\nVoir le [rapport de\nl'ONU](https://un.org) publié hier.\n"
+    )
+    b = parse_text(text, "eco.md")
+    assert [p.text for p in b.body] == [
+        "Le PIB chute (Banque mondiale, 2023.) selon les chiffres.",
+        "Chiffre1 selon l'ONU, hausse de 12 %.",
+        "Voir le rapport de l'ONU (https://un.org) publié hier.",
+    ]

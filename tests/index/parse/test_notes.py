@@ -120,3 +120,14 @@ def test_a_name_before_the_title_is_the_outlet_unless_an_outlet_follows_the_titl
     assert (alone.outlet, alone.author, alone.title) == ("RFI", None, "Takuba quitte le Mali")
     both = parse_source("Jack Lau, « China’s No 3 official », South China Morning Post, 12 septembre 2022.")
     assert (both.author, both.outlet) == ("Jack Lau", "South China Morning Post")
+
+
+def test_a_bullet_reading_sources_is_not_a_notes_heading() -> None:
+    b = parse("* Sources\n* Mali closed its border [1].\n\nNotes\n\n1. RFI.\n", "n.txt")
+    assert [p.text for p in b.bullets] == ["Sources", "Mali closed its border."]
+    assert footnote(b, 1).cited_by == [2]
+
+
+def test_a_name_before_the_title_and_an_address_after_it_is_the_author() -> None:
+    source = parse_source("Jean Dupont, « Le Mali et Takuba », https://www.lemonde.fr/afrique/a")
+    assert (source.author, source.outlet) == ("Jean Dupont", "lemonde.fr")

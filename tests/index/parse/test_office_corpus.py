@@ -125,7 +125,9 @@ def test_every_written_block_is_its_own_passages_whole(
     written = _written_blocks(doc)
     read: list[list[str]] = [[] for _ in written]
     current = 0
-    for passage in parsed[doc.name].body:
+    # A date line with more than a date ("9 February 2024 | Prepared for …") is kept as a passage.
+    dates = [_norm(b.text) for b in doc.blocks if b.kind == "date"]
+    for passage in (p for p in parsed[doc.name].body if _norm(p.text) not in dates):
         homes = [i for i in range(current, len(written)) if _norm(passage.text) in written[i]]
         assert homes, f"passage {passage.number} is no block as written, in order: {passage.text!r}"
         current = homes[0]

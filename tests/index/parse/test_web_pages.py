@@ -343,3 +343,19 @@ def test_broken_deep_and_binary_markup_keeps_its_text() -> None:
     ):  # fmt: skip
         text = to_text(html).text
         assert [k for k in kept if k in text] == kept, text
+
+
+def test_table_rows_and_short_paragraphs_of_a_page_are_passages_not_headings() -> None:
+    page = (
+        "<html><body><h1>Sahel</h1><p>Les pertes sont en hausse au Sahel cette année.</p>"
+        "<table><tr><th>Pays</th><th>Pertes</th></tr><tr><td>Mali</td><td>1 245</td></tr></table>"
+        "<p>Bilan provisoire</p></body></html>"
+    )
+    b = parse(page, "sahel.html")
+    assert [p.text for p in b.body] == [
+        "Les pertes sont en hausse au Sahel cette année.",
+        "Pays Pertes",
+        "Mali 1 245",
+        "Bilan provisoire",
+    ]
+    assert not b.warnings
