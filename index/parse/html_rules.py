@@ -150,7 +150,10 @@ def names_notes(el: etree._Element) -> bool:
 
 
 def is_notes_title(text: str) -> bool:
-    return bool(NOTES_HEADING.fullmatch(" ".join(text.split())))
+    """A notes title: Sources, Notes, Endnotes… A lone "Note" or "Source" titles a page or a
+    remark more often than a list of notes, so it is none."""
+    m = NOTES_HEADING.fullmatch(" ".join(text.split()))
+    return m is not None and m[1].lower() not in ("note", "source")
 
 
 # -- a saved page's metadata header ---------------------------------------------------------

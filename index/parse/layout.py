@@ -208,7 +208,7 @@ def parse_layout(
 
     # Markdown footnote definitions may stand anywhere; a notes heading starts the notes.
     heading_at = next(
-        (i for i in range(len(lines) - 1, first - 1, -1) if NOTES_HEADING.match(lines[i].text)),
+        (i for i in range(len(lines) - 1, first - 1, -1) if _opens_notes(lines, i)),
         None,
     )
     body_end = heading_at if heading_at is not None else len(lines)
@@ -293,6 +293,23 @@ def parse_layout(
         warnings=body.warnings + state.warnings,
         indexed_chars=indexed,
         set_aside=set_aside,
+    )
+
+
+def _opens_notes(lines: list[_Line], i: int) -> bool:
+    """Line i is the heading of the notes list. A lone "Note" or "Source" (a document's title, a
+    remark) is one only when a note entry follows it."""
+    m = NOTES_HEADING.match(lines[i].text)
+    if m is None:
+        return False
+    if m[1].lower() not in ("note", "source"):
+        return True
+    following = next((ln.text for ln in lines[i + 1 :] if ln.text.strip()), "")
+    return bool(
+        _NOTE.match(following)
+        or _MD_DEF.match(following)
+        or _BULLET.match(following)
+        or _BARE_URL.match(following.strip())
     )
 
 

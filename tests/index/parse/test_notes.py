@@ -131,3 +131,14 @@ def test_a_bullet_reading_sources_is_not_a_notes_heading() -> None:
 def test_a_name_before_the_title_and_an_address_after_it_is_the_author() -> None:
     source = parse_source("Jean Dupont, « Le Mali et Takuba », https://www.lemonde.fr/afrique/a")
     assert (source.author, source.outlet) == ("Jean Dupont", "lemonde.fr")
+
+
+def test_a_document_titled_note_keeps_its_body() -> None:
+    b = parse(
+        "Note\n\nThe junta announced the withdrawal [1].\n\nA second paragraph.\n\nSources\n\n1. RFI.\n",
+        "n.txt",
+    )
+    assert [p.text for p in b.body] == ["The junta announced the withdrawal.", "A second paragraph."]
+    assert footnote(b, 1).cited_by == [1]
+    single = parse("Body text here [1].\n\nSource\n\n1. Le Monde, 2 mars 2024.\n", "s.txt")
+    assert footnote(single, 1).text == "Le Monde, 2 mars 2024."

@@ -359,3 +359,14 @@ def test_table_rows_and_short_paragraphs_of_a_page_are_passages_not_headings() -
         "Bilan provisoire",
     ]
     assert not b.warnings
+
+
+def test_a_page_titled_note_keeps_its_body() -> None:
+    b = parse(
+        "<html><body><h1>Note</h1><p>Les pertes sont en hausse.</p><p>Autre constat.</p></body></html>",
+        "n.html",
+    )
+    assert [(p.kind, p.text) for p in b.passages] == [
+        ("paragraph", "Les pertes sont en hausse."),
+        ("paragraph", "Autre constat."),
+    ]
