@@ -143,8 +143,11 @@ def names_notes(el: etree._Element) -> bool:
     role = (el.get("role") or "").lower()
     if role in ("doc-endnotes", "doc-footnote", "doc-bibliography"):
         return True
+    # `has-footnotes`, `with-notes` say what an element holds, not that it is the notes.
     return any(
-        parts and (parts[-1] in _NOTES_LAST_NAMES or any(p in _NOTES_NAMES for p in parts))
+        parts
+        and parts[0] not in _MODIFIERS
+        and (parts[-1] in _NOTES_LAST_NAMES or any(p in _NOTES_NAMES for p in parts))
         for parts in _name_parts(el)
     )
 

@@ -370,3 +370,16 @@ def test_a_page_titled_note_keeps_its_body() -> None:
         ("paragraph", "Les pertes sont en hausse."),
         ("paragraph", "Autre constat."),
     ]
+
+
+def test_a_body_whose_class_says_it_has_footnotes_is_still_the_body() -> None:
+    page = (
+        '<html><body><div class="entry-content has-footnotes"><p>Body one cites [1].</p><p>Body two.</p>'
+        '<ol class="footnotes"><li id="fn1">Le Monde.</li></ol></div></body></html>'
+    )
+    b = parse(page, "x.html")
+    assert [(p.kind, p.text, p.footnotes) for p in b.passages] == [
+        ("paragraph", "Body one cites.", [1]),
+        ("paragraph", "Body two.", []),
+        ("footnote", "Le Monde.", []),
+    ]
