@@ -21,9 +21,10 @@ file's dates say when it was written, not what day it reports on.
 A binary file has no text offsets, so a passage's start and end point into the converted text
 (`Converted.text`), the same text the briefing's id is computed from.
 
-Set aside: tracked changes (deleted text), comments (`office:annotation`), drawings, frames and
-text boxes (`draw:*`), tables of contents and other generated indexes (they repeat headings),
-and the note citation LibreOffice stores inside each note (the `[n]` marker replaces it).
+Set aside, and counted in `Converted.set_aside` by reason: tracked changes (deleted text),
+comments (`office:annotation`), tables of contents and other generated indexes (they repeat
+headings) as GENERATED; drawings, frames and text boxes (`draw:*`) as DRAWING. The note citation
+LibreOffice stores inside each note is replaced by the `[n]` marker.
 """
 
 from __future__ import annotations
@@ -85,12 +86,20 @@ _SKIPPED_TAGS = {
 _BLOCK_CONTAINERS = {_t("section"), _tb("table-header-rows"), _tb("table-rows"), _tb("table-row-group")}
 
 
+# Why text of the file is in no passage (Converted.set_aside).
+GENERATED = "tracked deletion, comment or generated index"
+DRAWING = "drawing, frame or text box"
+# Declarations and the note citation (a `[n]` marker stands for it) are no text of the document.
+_NOT_COUNTED = {_t("note-citation"), _t("sequence-decls"), _t("variable-decls"), _t("user-field-decls")}
+
+
 @dataclass
 class Converted:
     text: str
     notes: int  # footnotes and endnotes written under `## Notes`
     title: str | None = None  # from meta.xml
     date: str | None = None  # ISO date from meta.xml
+    set_aside: list[tuple[str, int]] = field(default_factory=list)  # (reason, non-blank characters)
 
 
 @dataclass
@@ -162,6 +171,22 @@ class _Reader:
         self.parents = parents
         self.notes = _Notes()
         self.blocks: list[str] = []
+        self.dropped: dict[str, int] = {}  # reason -> non-blank characters
+
+    def skip(self, el: Any) -> bool:
+        """Whether `el` is set aside; its text is then counted under its reason."""
+        tag = el.tag
+        if not isinstance(tag, str):
+            return True
+        drawing = tag.startswith(f"{{{_DRAW}}}")
+        if not drawing and tag not in _SKIPPED_TAGS:
+            return False
+        if tag not in _NOT_COUNTED:
+            reason = DRAWING if drawing else GENERATED
+            chars = sum(len("".join(t.split())) for t in el.itertext())
+            if chars:
+                self.dropped[reason] = self.dropped.get(reason, 0) + chars
+        return True
 
     def _is_title(self, p: Any) -> bool:
         name = p.get(_t("style-name"))
@@ -180,7 +205,7 @@ class _Reader:
 
     def block(self, el: Any, depth: int) -> None:
         tag = el.tag
-        if not isinstance(tag, str) or tag in _SKIPPED_TAGS or tag.startswith(f"{{{_DRAW}}}"):
+        if self.skip(el):
             return
         if tag == _t("h"):
             level = el.get(_t("outline-level"), "1")
@@ -241,7 +266,7 @@ class _Reader:
         parts.append(el.text or "")
         for child in el.iterchildren():
             tag = child.tag
-            if isinstance(tag, str) and tag not in _SKIPPED_TAGS and not tag.startswith(f"{{{_DRAW}}}"):
+            if not self.skip(child):
                 if tag in (_t("s"), _t("tab"), _t("line-break")):
                     parts.append(" ")
                 elif tag == _t("note"):
@@ -349,4 +374,4 @@ def to_text(data: bytes, *, max_bytes: int) -> Converted:
     notes = [f"{n}. {by_number[n]}" for n in sorted(by_number) if by_number[n]]
     if notes:
         blocks.append("## Notes\n\n" + "\n".join(notes))
-    return Converted("\n\n".join(blocks) + "\n", len(notes), title, date)
+    return Converted("\n\n".join(blocks) + "\n", len(notes), title, date, list(reader.dropped.items()))

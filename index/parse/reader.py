@@ -73,6 +73,7 @@ def _parse_odt(data: bytes, path: str, max_bytes: int) -> Briefing:
     briefing.id = briefing_id(converted.text)
     briefing.title = briefing.title or converted.title
     briefing.date = briefing.date or converted.date
+    briefing.set_aside = [*briefing.set_aside, *converted.set_aside]
     if not briefing.passages:
         raise SkippedFile("no text to index")
     return briefing

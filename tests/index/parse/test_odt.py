@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from index.parse import odt
 from index.parse.reader import parse_bytes
 from index.records import Briefing, SkippedFile
 
@@ -131,10 +132,16 @@ def test_body_is_read_in_order_with_kinds(briefing: Briefing) -> None:
     assert [p.number for p in briefing.body] == list(range(1, 8))
 
 
-def test_deleted_text_comments_and_text_boxes_are_not_passages(briefing: Briefing) -> None:
+def test_deleted_text_comments_and_text_boxes_are_not_passages_and_are_counted(briefing: Briefing) -> None:
     everything = " ".join(p.text for p in briefing.passages)
     for absent in ("Texte supprimé", "Commentaire de relecture", "Légende de l’encadré"):
         assert absent not in everything
+    set_aside = dict(briefing.set_aside)
+    chars = lambda text: len("".join(text.split()))  # noqa: E731
+    assert set_aside[odt.GENERATED] == chars("Texte supprimé à ne pas indexer.") + chars(
+        "Commentaire de relecture"
+    )
+    assert set_aside[odt.DRAWING] >= chars("Légende de l’encadré")
 
 
 def test_title_headings_and_dates(briefing: Briefing) -> None:
