@@ -361,6 +361,7 @@ def _parse_notes(lines: list[_Line]) -> list[_Block]:
     notes: list[_Block] = []
     current: _Block | None = None
     current_is_bare = False  # the current note is an unnumbered line
+    current_indent = 0
     for line in lines:
         stripped = line.text.strip()
         if not stripped:
@@ -369,6 +370,12 @@ def _parse_notes(lines: list[_Line]) -> list[_Block]:
         if current is not None and current_is_bare and _BARE_URL.match(stripped):
             current = None  # a list of bare URLs: one note per line
         current_is_bare = False
+        indent = len(line.text) - len(line.text.lstrip())
+        if current is not None and indent > current_indent:
+            # Indented under a note: its wrapped text ("   2024. En ligne.") or a list inside it.
+            current.add(line, line.start + indent)
+            continue
+        current_indent = indent
         m = _NOTE.match(line.text)
         if m:
             number = int(m[1] or m[2] or m[3] or m[4].translate(SUPERSCRIPTS))

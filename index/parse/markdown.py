@@ -334,17 +334,34 @@ class _Writer:
             pending = True
             for child in item.children:
                 if child.type in ("bullet_list", "ordered_list"):
+                    if self.notes and not pending:
+                        self.note_continuation(child)  # a list inside a note is the note's text
+                        continue
                     self.list_items(child, first=False)
                     pending = True
                     continue
                 lines = self.flat_lines(child)
                 lines = lines if self.notes else self.protect(lines)
                 if pending and lines:
-                    self.emit_all(lines, prefix, new_block=first)
+                    if self.notes:  # a note's wrapped lines stay indented under its number
+                        self.emit_all(lines[:1], prefix, new_block=first)
+                        lines = lines[1:]
+                    else:
+                        self.emit_all(lines, prefix, new_block=first)
+                        lines = []
                     pending, first = False, False
-                else:
-                    for line in lines:
-                        self.emit("   " + line.text, line.start, line.end, _shifted(line, 3), new_block=False)
+                for line in lines:
+                    self.emit("   " + line.text, line.start, line.end, _shifted(line, 3), new_block=False)
+
+    def note_continuation(self, node: _Node) -> None:
+        """A list nested in a note, written as the note's indented continuation lines."""
+        for item in node.children:
+            for child in item.children:
+                if child.type in ("bullet_list", "ordered_list"):
+                    self.note_continuation(child)
+                    continue
+                for line in self.flat_lines(child):
+                    self.emit("   " + line.text, line.start, line.end, _shifted(line, 3), new_block=False)
 
     def footnote(self, node: _Node) -> None:
         label = str(node.token.meta.get("label", ""))

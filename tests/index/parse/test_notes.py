@@ -142,3 +142,17 @@ def test_a_document_titled_note_keeps_its_body() -> None:
     assert footnote(b, 1).cited_by == [1]
     single = parse("Body text here [1].\n\nSource\n\n1. Le Monde, 2 mars 2024.\n", "s.txt")
     assert footnote(single, 1).text == "Le Monde, 2 mars 2024."
+
+
+@pytest.mark.parametrize("path", ["n.txt", "n.md"])
+def test_a_wrapped_note_and_a_list_inside_a_note_stay_in_that_note(path: str) -> None:
+    text = (
+        "# Revue\n\nBody [1] and [2] and [3].\n\n## Notes\n\n"
+        "1. Rapport publié le 12 mars\n   2024. En ligne.\n2. RFI\n   - voir p. 3\n3. Reuters.\n"
+    )
+    b = parse(text, path)
+    assert [(n.number, n.text) for n in b.footnotes] == [
+        (1, "Rapport publié le 12 mars 2024. En ligne."),
+        (2, "RFI - voir p. 3" if path.endswith(".txt") else "RFI voir p. 3"),
+        (3, "Reuters."),
+    ]
