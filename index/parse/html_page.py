@@ -216,6 +216,19 @@ def explicit_number(text: str) -> int | None:
     return int(m[1] or m[2] or m[3].translate(_SUPERSCRIPTS))
 
 
+def _introduces_list(el: etree._Element) -> bool:
+    """An unnumbered block right before a list (`<p>Sources consultées :</p><ol>…`)."""
+    following = el.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()  # comments and processing instructions
+    return (
+        tag_of(el) != "li"
+        and following is not None
+        and tag_of(following) in ("ol", "ul")
+        and explicit_number(_text(el)) is None
+    )
+
+
 def _number_notes(areas: list[etree._Element], page: Page) -> None:
     """Each note entry's number: its list position (`start` honoured), the number its text
     starts with, or the next number; ids inside an entry point to it.
@@ -237,7 +250,9 @@ def _number_notes(areas: list[etree._Element], page: Page) -> None:
                     previous = int(start) - 1 if start.isdecimal() and len(start) <= 6 else previous
             elif not (tag in _LEAF_BLOCKS and page.size(el).chars and not page.size(el).blocks):
                 continue
-            elif is_notes_title(_text(el)):  # `<div class="title">Sources</div>` heads the notes
+            elif is_notes_title(_text(el)) or _introduces_list(el):
+                # `<div class="title">Sources</div>`, or `<p>Sources consultées :</p>` before the
+                # list: it heads the notes, it is none of them.
                 page.notes_headings.add(el)
                 walker.skip_subtree()
                 continue

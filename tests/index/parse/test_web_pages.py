@@ -383,3 +383,16 @@ def test_a_body_whose_class_says_it_has_footnotes_is_still_the_body() -> None:
         ("paragraph", "Body two.", []),
         ("footnote", "Le Monde.", []),
     ]
+
+
+def test_a_line_introducing_the_notes_list_is_no_note() -> None:
+    page = (
+        "<html><body><article><p>Body one cites [1].</p><p>Body two cites [2].</p></article>"
+        '<section class="footnotes"><p>Sources consultées :</p><ol><li>Le Monde, 2 mars.</li>'
+        "<li>RFI, 3 mars.</li></ol></section></body></html>"
+    )
+    b = parse(page, "x.html")
+    assert [(n.number, n.text, n.cited_by) for n in b.footnotes] == [
+        (1, "Le Monde, 2 mars.", [1]),
+        (2, "RFI, 3 mars.", [2]),
+    ]
