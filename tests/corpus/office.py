@@ -30,10 +30,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
-from xml.sax.saxutils import escape
+
+from tests.helpers.word import NoteKind, W, add_notes
 
 BlockKind = Literal["title", "date", "h1", "h2", "p", "li", "table", "page"]
-NoteKind = Literal["footnote", "endnote"]
 
 NBSP = "\u00a0"
 _MARKER = re.compile(r"\[\^(\w+)\]")
@@ -819,41 +819,7 @@ def _note_order(doc: Document) -> list[str]:
 
 # --- Word -------------------------------------------------------------------------------------
 
-_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.{tag}s+xml"
-_SEPARATORS = (
-    '<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
-    '<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{tag}>'
-)
 _STYLES = {"title": "Title", "h1": "Heading 1", "h2": "Heading 2", "li": "List Bullet"}
-
-
-def _notes_xml(tag: NoteKind, notes: list[tuple[int, str]]) -> bytes:
-    """A footnotes or endnotes part as Word writes it: the two separators, then the notes, each
-    opening with its superscript reference mark."""
-    ref = "footnoteRef" if tag == "footnote" else "endnoteRef"
-    style = "FootnoteText" if tag == "footnote" else "EndnoteText"
-    body = "".join(
-        f'<w:{tag} w:id="{ident}"><w:p><w:pPr><w:pStyle w:val="{style}"/></w:pPr>'
-        f'<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:{ref}/></w:r>'
-        f'<w:r><w:t xml:space="preserve"> {escape(text)}</w:t></w:r></w:p></w:{tag}>'
-        for ident, text in notes
-    )
-    return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{tag}s xmlns:w="{_W}">'
-        + _SEPARATORS.format(tag=tag)
-        + body
-        + f"</w:{tag}s>"
-    ).encode()
-
-
-def _add_part(document: Any, tag: NoteKind, blob: bytes) -> None:
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    part = Part(PackURI(f"/word/{tag}s.xml"), _CONTENT_TYPE.format(tag=tag), blob, document.part.package)
-    document.part.relate_to(part, f"{_RT}/{tag}s")
 
 
 def _write_runs(paragraph: Any, text: str, ids: dict[str, tuple[NoteKind, int]]) -> None:
@@ -867,7 +833,7 @@ def _write_runs(paragraph: Any, text: str, ids: dict[str, tuple[NoteKind, int]])
         kind, ident = ids[m[1]]
         paragraph._p.append(
             parse_xml(
-                f'<w:r xmlns:w="{_W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+                f'<w:r xmlns:w="{W}"><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
                 f'<w:{kind}Reference w:id="{ident}"/></w:r>'
             )
         )
@@ -902,7 +868,7 @@ def build_docx(doc: Document) -> bytes:
         _write_runs(paragraph, block.text, ids)
     for kind, notes in parts.items():
         if notes:
-            _add_part(d, kind, _notes_xml(kind, notes))
+            add_notes(d, kind, notes)
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()

@@ -9,42 +9,13 @@ import pytest
 
 from index.parse.reader import parse_bytes
 from index.records import Briefing, SkippedFile
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-RT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_SEPARATORS = (
-    '<w:{tag} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{tag}>'
-    '<w:{tag} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{tag}>'
-)
-
-
-def _notes_xml(tag: str, notes: dict[int, str]) -> bytes:
-    """A footnotes or endnotes part as Word writes it: two separators, then the notes."""
-    ref = "footnoteRef" if tag == "footnote" else "endnoteRef"
-    body = "".join(
-        f'<w:{tag} w:id="{ident}"><w:p><w:r><w:{ref}/></w:r><w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:{tag}>'
-        for ident, text in notes.items()
-    )
-    return (
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:{tag}s xmlns:w="{W}">'
-        + _SEPARATORS.format(tag=tag)
-        + body
-        + f"</w:{tag}s>"
-    ).encode()
+from tests.helpers.word import W, add_notes
 
 
 def _reference(run: object, tag: str, ident: int) -> None:
     from docx.oxml import parse_xml
 
     run._r.append(parse_xml(f'<w:{tag}Reference xmlns:w="{W}" w:id="{ident}"/>'))  # type: ignore[attr-defined]
-
-
-def _add_part(document: object, name: str, reltype: str, content_type: str, blob: bytes) -> None:
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import Part
-
-    part = Part(PackURI(f"/word/{name}"), content_type, blob, document.part.package)  # type: ignore[attr-defined]
-    document.part.relate_to(part, f"{RT}/{reltype}")  # type: ignore[attr-defined]
 
 
 def make_docx(*, endnotes: bool = True) -> bytes:
@@ -70,28 +41,16 @@ def make_docx(*, endnotes: bool = True) -> bytes:
     table.rows[0].cells[1].text = "Deux attaques recensées en septembre."
     d.add_paragraph("")  # an empty paragraph is no passage
     d.add_paragraph("Une réunion de l’Union africaine est prévue à Addis-Abeba vendredi.")
-    footnote_ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
-    _add_part(
+    add_notes(
         d,
-        "footnotes.xml",
-        "footnotes",
-        footnote_ct,
-        _notes_xml(
-            "footnote",
-            {
-                3: "RFI, « Attaque près de Gao », 14 septembre 2022.",
-                7: "Le Monde, « Le Mali et Takuba », 12 septembre 2022.",
-            },
-        ),
+        "footnote",
+        [
+            (3, "RFI, « Attaque près de Gao », 14 septembre 2022."),
+            (7, "Le Monde, « Le Mali et Takuba », 12 septembre 2022."),
+        ],
     )
     if endnotes:
-        _add_part(
-            d,
-            "endnotes.xml",
-            "endnotes",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
-            _notes_xml("endnote", {2: "Jeune Afrique, « Renforts nigériens », 15 septembre 2022."}),
-        )
+        add_notes(d, "endnote", [(2, "Jeune Afrique, « Renforts nigériens », 15 septembre 2022.")])
     out = io.BytesIO()
     d.save(out)
     return out.getvalue()
