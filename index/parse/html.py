@@ -42,7 +42,7 @@ from index.parse.html_offsets import SourceMap, covering
 from index.parse.html_page import Page, analyse, explicit_number
 from index.parse.html_rules import BOILERPLATE, HEADINGS, HIDDEN, METADATA, OUTSIDE_MAIN, PAGE_TITLE, tag_of
 from index.parse.html_tree import parse_tree
-from index.parse.layout import HEADING, MARKUP
+from index.parse.layout import HEADING, MARKUP, non_blank
 
 __all__ = ["HIDDEN", "PAGE_TITLE", "Converted", "looks_like_html", "to_text"]
 
@@ -106,10 +106,6 @@ class _Frame:
     note_ref: int | None = None  # the note a body link points to
 
 
-def _non_blank(text: str | None) -> int:
-    return sum(map(len, text.split())) if text else 0
-
-
 def _marker(text: str) -> str | None:
     """`1`, `[1]`, `1, 2`, `1–3`, `¹` → the `[…]` marker they stand for; None for other text."""
     text = text.strip()
@@ -163,11 +159,11 @@ class _Writer:
         if not line.startswith("## ") and not self._in_notes():
             is_meta, date = rules.metadata_line(body)
             if is_meta:
-                self._drop(METADATA, _non_blank(line))
+                self._drop(METADATA, non_blank(line))
                 self.header_date = self.header_date or date
                 return
             if rules.boilerplate_line(body):
-                self._drop(BOILERPLATE, _non_blank(line))
+                self._drop(BOILERPLATE, non_blank(line))
                 return
         if self._in_notes():  # text in a notes area outside any note: kept, as a note of its own
             self.notes.append(_Line(line, span or self._last_span(), True))
@@ -199,7 +195,7 @@ class _Writer:
             return
         reason = self._text_reason()
         if reason:
-            self._drop(reason, _non_blank(text))
+            self._drop(reason, non_blank(text))
             return
         span = self.where.text(text, line)
         if span is not None:
@@ -274,9 +270,9 @@ class _Writer:
             self.frames.append(_Frame(inherited, skipped=True))
             return True
         if tag in ("head", "title"):  # the title is read as the briefing's title, the rest is hidden
-            titles = sum(_non_blank("".join(t.itertext())) for t in el.iter("title"))
+            titles = sum(non_blank("".join(t.itertext())) for t in el.iter("title"))
             self._drop(PAGE_TITLE, titles)
-            self._drop(HIDDEN, _non_blank("".join(el.itertext())) - titles)
+            self._drop(HIDDEN, non_blank("".join(el.itertext())) - titles)
             self.frames.append(_Frame(inherited, skipped=True))
             return True
         own = self._reason(el, tag, parent)
@@ -288,11 +284,11 @@ class _Writer:
             self._flush()
         self.frames.append(frame)
         if el in self.page.notes_headings or (frame.notes and tag in HEADINGS):
-            self._drop(HEADING, _non_blank("".join(el.itertext())))
+            self._drop(HEADING, non_blank("".join(el.itertext())))
             frame.skipped = True
             return True
         if frame.reason and el not in self.page.keep:
-            self._drop(frame.reason, _non_blank("".join(el.itertext())))
+            self._drop(frame.reason, non_blank("".join(el.itertext())))
             frame.skipped = True
             return True
         if el in self.page.landmarks:

@@ -330,7 +330,8 @@ def _take_md_defs(lines: list[_Line], md_defs: list[tuple[str, _Block]]) -> list
     return rest
 
 
-def _non_blank(text: str) -> int:
+def non_blank(text: str) -> int:
+    """Non-blank characters: what the set-aside report counts."""
     return sum(map(len, text.split()))
 
 
@@ -346,14 +347,12 @@ def _count(
     indexed, reach = 0, 0
     for start, end in sorted((p.start, p.end) for p in passages):
         if end > max(start, reach):  # spans that overlap are counted once
-            indexed += _non_blank(text[max(start, reach) : end])
+            indexed += non_blank(text[max(start, reach) : end])
             reach = end
     by_reason: dict[str, int] = {}
     for reason, start, end in spans:
-        by_reason[reason] = by_reason.get(reason, 0) + _non_blank(text[start:end])
-    by_reason[MARKUP] = by_reason.get(MARKUP, 0) + max(
-        _non_blank(text) - indexed - sum(by_reason.values()), 0
-    )
+        by_reason[reason] = by_reason.get(reason, 0) + non_blank(text[start:end])
+    by_reason[MARKUP] = by_reason.get(MARKUP, 0) + max(non_blank(text) - indexed - sum(by_reason.values()), 0)
     return indexed, [(reason, by_reason[reason]) for reason in _REASONS if by_reason.get(reason)]
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.parse.docx import markers_before_stop
+from index.parse.layout import non_blank
 from index.records import SkippedFile
 
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -183,7 +184,7 @@ class _Reader:
             return False
         if tag not in _NOT_COUNTED:
             reason = DRAWING if drawing else GENERATED
-            chars = sum(len("".join(t.split())) for t in el.itertext())
+            chars = sum(non_blank(t) for t in el.itertext())
             if chars:
                 self.dropped[reason] = self.dropped.get(reason, 0) + chars
         return True

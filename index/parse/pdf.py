@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from index.parse.docx import markers_before_stop
-from index.parse.layout import NOTES_HEADING
+from index.parse.layout import NOTES_HEADING, non_blank
 from index.records import SkippedFile
 
 _SMALLER = 0.85  # a marker's size at most this share of its line's size
@@ -307,7 +307,7 @@ def to_text(data: bytes) -> Converted:
             out.append(entry)
             pos += len(entry)
     out.append("\n")
-    running_chars = sum(len("".join(pages[p][i].text.split())) for p, i in running)
+    running_chars = sum(non_blank(pages[p][i].text) for p, i in running)
     return Converted("".join(out), offsets, len(notes), len(pages), set_aside, running_chars)
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from index.parse import html as html_layout
 from index.parse import markdown as markdown_layout
 from index.parse.decode import DEFAULT_MAX_BYTES, decode
-from index.parse.layout import MARKUP, parse_layout
+from index.parse.layout import MARKUP, non_blank, parse_layout
 from index.parse.markers import normalise_space
 from index.records import Briefing, SkippedFile
 
@@ -144,17 +144,13 @@ def _parse_markdown(text: str, path: str) -> Briefing:
     briefing = parse_layout(converted.text, path, None, None, plain_headings=False)
     briefing.set_aside = _account_markup(
         briefing.set_aside + converted.set_aside,
-        _non_blank(text) - _non_blank(converted.text) - sum(c for _, c in converted.set_aside),
+        non_blank(text) - non_blank(converted.text) - sum(c for _, c in converted.set_aside),
     )
     briefing.id = briefing_id(text)
     _map_offsets(briefing, converted.line_offsets, converted.shifts)
     if not briefing.passages:
         raise SkippedFile("no text to index")
     return briefing
-
-
-def _non_blank(text: str) -> int:
-    return sum(map(len, text.split()))
 
 
 def _account_markup(set_aside: list[tuple[str, int]], extra: int) -> list[tuple[str, int]]:
