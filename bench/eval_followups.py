@@ -8,7 +8,8 @@
 A rewrite is correct when a standalone question comes back unchanged and a follow-up's rewrite
 contains every `must_contain` word (case-insensitive, accents kept; "a|b" accepts either) and
 none of `must_not_contain`. A translation is correct when it contains every `must_contain` word.
-Each reader prints correct / total, its failures and the per-question latency (p50, max; and\nthe p50 of the follow-ups alone, the questions a model is asked about).
+Each reader prints correct / total, its failures and the per-question latency (p50, max; and
+the p50 of the follow-ups alone, the questions a model is asked about).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from string import Template
 
 import prompts
 from assistant.models.llm import GenerationError, Generator, complete
+from assistant.models.registry import ModelError
 from index.parse.language import QUESTION_WORDS, detect_language
 from index.store.lexical import stopwords
 
@@ -207,7 +208,7 @@ def standalone_question(
         system, user = _instruct_prompt(history, question, language)
         try:
             raw = complete(generator, system, user, max_tokens=60, stop=["\n"])
-        except GenerationError:
+        except (GenerationError, ModelError):  # a model that cannot load or run: the rules rewrite
             raw = ""
         rewritten = raw.strip().split("\n", 1)[0].strip().strip('"“”«» ')
         for label in ("Standalone question:", "Question autonome :", "Question autonome:", "Q:", "Rewrite:"):

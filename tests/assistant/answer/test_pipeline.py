@@ -124,6 +124,27 @@ def test_follow_up_is_rewritten_by_a_capable_model(searcher: Searcher) -> None:
     assert a.standalone_question == "Qui a démenti la rumeur sur le Kazakhstan et l'OTSC ?"
 
 
+def test_with_a_base_model_the_reader_rewrites_a_follow_up_and_the_rules_stand_in_when_it_fails(
+    searcher: Searcher,
+) -> None:
+    from assistant.models.registry import ModelError
+
+    rewrite = "Qui a démenti la rumeur sur le Kazakhstan et l'OTSC ?"
+    base = ScriptedGenerator("ignored", follows_instructions=False)
+    reader = ScriptedGenerator(reply=lambda _system, user: rewrite if "Dernière" in user else "Aydos Sarym")
+    history = [Turn("Que s'est-il passé au sujet du Kazakhstan et de l'OTSC ?")]
+    a = Assistant(searcher, base, AnswerSettings(k=4, rerank=False), reader).ask(
+        "Et qui l'a démenti ?", history
+    )
+    assert a.standalone_question == rewrite and a.timings["rewrite_ms"] >= 0
+    assert a.short_answer == "Aydos Sarym" and base.calls == []
+    broken = ScriptedGenerator("x", error=ModelError("model reader is damaged: replace the file"))
+    b = Assistant(searcher, base, AnswerSettings(k=4, rerank=False), broken).ask(
+        "Et qui l'a démenti ?", history
+    )
+    assert "OTSC" in b.standalone_question and not b.abstained  # the rules carried the subject over
+
+
 @pytest.mark.slow  # the real GGUF
 def test_real_answer_from_the_embedded_gguf(searcher: Searcher) -> None:
     from assistant.models.llm import LlamaCppGenerator
