@@ -275,7 +275,7 @@ def summary(reads: list[Read], asked: int, fixed: int) -> dict[str, Any]:
 
 def print_report(s: dict[str, Any], model: dict[str, str]) -> None:
     print(
-        f"reader {model['reader']} ({model['chat_format']}), llm {model['llm']}: "
+        f"reader {model['reader']} ({model['chat_format']}, {model['threads']} threads), llm {model['llm']}: "
         f"{s['read']} answers read of {s['questions']} questions"
     )
     print("| figure | p50 | p95 |\n|---|---|---|")
@@ -359,14 +359,16 @@ def main() -> None:
     if llm is None:
         raise SystemExit("the reader never read: no answer of the sample had a citation")
     prompts = [chat_tokens(llm, system, user) for system, user in recorder.prompts]
-    fixed = min((common_prefix(prompts[0], p) for p in prompts[1:]), default=len(prompts[0]))
+    if len(prompts) < 2:
+        raise SystemExit("the fixed prefix needs two reader prompts at least: raise -n or --warmup")
+    fixed = min(common_prefix(prompts[0], p) for p in prompts[1:])
     measure_raw(llm, reads, fixed)
 
     model = {
         "reader": assistant.reader.name,
         "llm": assistant.generator.name if assistant.generator else "none",
         "chat_format": str(llm.chat_format),
-        "n_threads": str(llm.context_params.n_threads),
+        "threads": f"{llm.context_params.n_threads} generation, {llm.context_params.n_threads_batch} prompt",
     }
     s = summary(reads, len(sample), fixed)
     if args.json:
