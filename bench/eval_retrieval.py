@@ -105,6 +105,9 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, help="JSON-lines cache of the reranker's log-likelihoods")
     ap.add_argument("--limit", type=int, help="a random sample of this many answerable questions (seed 0)")
     ap.add_argument("--translate", action="store_true", help="search other-language questions translated too")
+    ap.add_argument(
+        "--translator", help="the LLM that translates, a name from models.txt (default: the embedded GGUF)"
+    )
     args = ap.parse_args()
 
     embedder = Embedder()
@@ -115,12 +118,14 @@ def main() -> None:
     answerable = [q for q in questions if q.get("answerable", True) and q.get("gold")]
     if args.limit:
         answerable = random.Random(0).sample(answerable, min(args.limit, len(answerable)))
-    reranker = generator = None
+    reranker = generator = translator = None
     if args.rerank or args.translate:
         from assistant.models.llm import LlamaCppGenerator
         from assistant.models.resolve import resolve_llm
 
         generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
+        if args.translator:
+            translator = LlamaCppGenerator(resolve_llm(args.translator), n_ctx=2048)
         reranker = (
             LikelihoodReranker(generator, weight=args.weight, margin=args.margin) if args.rerank else None
         )
@@ -136,7 +141,11 @@ def main() -> None:
         # Only with --translate, so that a run on questions in the briefings' language needs no
         # LLM; `search` and `ask` translate by default.
         translated_to = translation_for(
-            q["question"], asked, searcher.languages, generator if args.translate else None, searcher.mentions
+            q["question"],
+            asked,
+            searcher.languages,
+            (translator or generator) if args.translate else None,
+            searcher.mentions,
         )
         translated += translated_to is not None
         probe, language = translated_to or (q["question"], asked)
