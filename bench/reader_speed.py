@@ -63,6 +63,7 @@ import assistant.answer.pipeline as pipeline  # noqa: E402
 from assistant.answer import short  # noqa: E402
 from assistant.cli.ask import build_assistant  # noqa: E402
 from assistant.cli.common import add_common  # noqa: E402
+from assistant.cli.eval import load_questions  # noqa: E402
 from assistant.models.llm import Generator  # noqa: E402
 from assistant.models.loading import LazyGenerator  # noqa: E402
 
@@ -326,9 +327,7 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    rows = [
-        json.loads(line) for line in args.questions.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
+    rows = load_questions(args.questions)
     pool = [q for q in rows if q.get("answerable", True)]
     rng = random.Random(args.seed)
     sample = rng.sample(pool, min(args.n, len(pool)))
