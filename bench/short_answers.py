@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.cli.ask import build_assistant  # noqa: E402
-from assistant.cli.eval import load_questions, measure  # noqa: E402
+from assistant.cli.eval import load_questions, measure, sample  # noqa: E402
 
 QUESTIONS = ROOT.parent / "shared" / "eval" / "piaf-dev" / "questions.jsonl"
 # The answerable questions the reader's prompt and window were chosen on (docs/quality.md).
@@ -63,12 +63,7 @@ def held_out(rows: list[dict[str, Any]], n: int, seed: int = 0) -> list[dict[str
     in the file's order."""
     answerable = [k for k, q in enumerate(rows) if q.get("answerable", True)]
     tuned = set(random.Random(TUNED_SEED).sample(answerable, min(TUNED_N, len(answerable))))
-    unanswerable = [k for k, q in enumerate(rows) if not q.get("answerable", True)]
-    pool = [k for k in answerable if k not in tuned]
-    kept = set(unanswerable) | set(
-        random.Random(seed).sample(pool, max(0, min(n - len(unanswerable), len(pool))))
-    )
-    return [q for k, q in enumerate(rows) if k in kept]
+    return sample([q for k, q in enumerate(rows) if k not in tuned], n, keep_unanswerable=True, seed=seed)
 
 
 def record(out: Any, label: str) -> Any:
