@@ -37,8 +37,9 @@ MAX_TOKENS = 24  # a short answer is a name, a number, a date or a few words
 # The quote and the question as the reader sees them, in characters. The fixed part (instruction
 # and four examples, 297 tokens with the chat template: bench/reader_speed.py) is evaluated once
 # and reused from llama.cpp's cache; these keep the rest under 200 tokens (about 140 at p50), at
-# the 3.5 characters per token of Qwen's tokenizer on French (3 on dense text). 450 rather than 300 characters: the answer lies
-# outside a 300-character window for 14 of 76 quotes holding it (docs/quality.md).
+# the 3.5 characters per token of Qwen's tokenizer on French (3 on dense text). 450 rather than
+# 300 characters: the answer lies outside a 300-character window for 14 of 76 quotes holding it
+# (docs/quality.md).
 MAX_QUOTE_CHARS = 450
 MAX_QUESTION_CHARS = 100
 STOP = ["\n"]
