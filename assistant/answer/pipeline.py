@@ -26,6 +26,7 @@ from assistant.answer.gate import evidence
 from assistant.answer.rerank import reranker_for
 from assistant.answer.rewrite import Turn, standalone_question
 from assistant.answer.short import short_answer
+from assistant.answer.tighten import tighten
 from assistant.answer.translate import search_query, translation_for
 from assistant.answer.verify import verify
 from assistant.models.llm import GenerationError, Generator
@@ -287,4 +288,5 @@ class Assistant:
         timings["short_ms"] = round(1000 * (time.perf_counter() - read), 1)
         if not timings["first_token_ms"] and heard:  # nothing generated before: the reader's first token
             timings["first_token_ms"] = round(1000 * (heard[0] - start), 1)
-        return done(verified, raw, short.text if short else None)
+        # The sentence that holds the short answer is the quote, when the reader is sure of it.
+        return done(tighten(verified, short, language), raw, short.text if short else None)

@@ -63,6 +63,9 @@ class ShortAnswer:
     text: str  # the quote's own characters: a verbatim substring of quotes[quote]
     quote: int  # which quote of the citation holds it
     raw: str  # what the reader wrote
+    # The least log-probability (nats) among the reader's tokens: how sure it was of its weakest
+    # word. None when the backend does not tell (an OpenAI-compatible server).
+    confidence: float | None = None
 
 
 def reader_prompt(question: str, quote: str, language: str) -> tuple[str, str]:
@@ -172,11 +175,13 @@ def short_answer(
     joined = " … ".join(quotes)
     system, user = reader_prompt(question, joined, language)
     pieces: list[str] = []
-    for piece in reader.stream(system, user, max_tokens=MAX_TOKENS, stop=STOP):
+    logprobs: list[float] = []
+    for piece in reader.stream(system, user, max_tokens=MAX_TOKENS, stop=STOP, logprobs=logprobs):
         pieces.append(piece)
         if on_token:
             on_token(piece)
     raw = "".join(pieces)
+    confidence = min(logprobs) if logprobs else None
     words = clean(raw)
     if words is None or _echoes(words, question):
         return None
@@ -185,14 +190,14 @@ def short_answer(
         if found is not None:
             if _whole(found, quote):
                 return None
-            return ShortAnswer(found, k, raw)
+            return ShortAnswer(found, k, raw, confidence)
     # The reader's words are not in the quote as written (reordered, abridged, cut off by the
     # token limit): the quote's own span closest to them, when it is close enough.
     aligned = [(a, k) for k, quote in enumerate(quotes) if (a := align_in_quote(words, quote)) is not None]
     if aligned:
         (span, _), k = max(aligned, key=lambda x: x[0][1])
         if not _whole(span, quotes[k]):
-            return ShortAnswer(span, k, raw)
+            return ShortAnswer(span, k, raw, confidence)
     return None
 
 

@@ -86,10 +86,16 @@ class _OneAtATime:
         self.lock = threading.Lock()
 
     def stream(
-        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+        self,
+        system: str,
+        user: str,
+        *,
+        max_tokens: int = 256,
+        stop: list[str] | None = None,
+        logprobs: list[float] | None = None,
     ) -> Iterator[str]:
         with self.lock:
-            yield from self.inner.stream(system, user, max_tokens=max_tokens, stop=stop)
+            yield from self.inner.stream(system, user, max_tokens=max_tokens, stop=stop, logprobs=logprobs)
 
     def __getattr__(self, name: str) -> Any:
         """The rest (e.g. continuation_logprob, for reranking) is the model's own."""

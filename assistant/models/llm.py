@@ -22,11 +22,24 @@ class GenerationError(RuntimeError):
 
 
 class Generator(Protocol):
+    """Streams text for a (system, user) prompt, greedily.
+
+    `logprobs`, when given, receives the log-probability (nats) of each token the model chose,
+    as it chooses them (the stop token included), from backends that can tell; others leave it
+    empty. The short answer reads its confidence from them (assistant/answer/short.py).
+    """
+
     name: str
     follows_instructions: bool
 
     def stream(
-        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+        self,
+        system: str,
+        user: str,
+        *,
+        max_tokens: int = 256,
+        stop: list[str] | None = None,
+        logprobs: list[float] | None = None,
     ) -> Iterator[str]: ...
 
 
@@ -63,8 +76,19 @@ class LlamaCppGenerator:
         self.lock = threading.Lock()
 
     def stream(
-        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+        self,
+        system: str,
+        user: str,
+        *,
+        max_tokens: int = 256,
+        stop: list[str] | None = None,
+        logprobs: list[float] | None = None,
     ) -> Iterator[str]:
+        processors = None
+        if logprobs is not None:
+            from llama_cpp import LogitsProcessorList
+
+            processors = LogitsProcessorList([_ChosenLogprob(logprobs)])
         with self.lock:
             if self.chat:
                 messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
@@ -74,13 +98,19 @@ class LlamaCppGenerator:
                     temperature=0.0,
                     stop=stop,
                     stream=True,
+                    logits_processor=processors,
                 ):
                     piece = cast(dict[str, Any], chunk)["choices"][0]["delta"].get("content")
                     if piece:
                         yield piece
             else:
                 for part in self.llm.create_completion(
-                    f"{system}\n\n{user}", max_tokens=max_tokens, temperature=0.0, stop=stop, stream=True
+                    f"{system}\n\n{user}",
+                    max_tokens=max_tokens,
+                    temperature=0.0,
+                    stop=stop,
+                    stream=True,
+                    logits_processor=processors,
                 ):
                     piece = cast(dict[str, Any], part)["choices"][0]["text"]
                     if piece:
@@ -140,6 +170,21 @@ class LlamaCppGenerator:
             return 1000 * (time.perf_counter() - start)
 
 
+class _ChosenLogprob:
+    """A llama.cpp logits processor that leaves the scores as they are and records the
+    log-probability of the token greedy decoding takes from them (the highest)."""
+
+    def __init__(self, into: list[float]) -> None:
+        self.into = into
+
+    def __call__(self, _input_ids: Any, scores: Any) -> Any:
+        import numpy as np
+
+        top = float(scores.max())
+        self.into.append(-float(np.log(np.exp((scores - top).astype(np.float64)).sum())))
+        return scores
+
+
 class OpenAIGenerator:
     """Any server speaking the OpenAI chat completions API (llama-server, vLLM, Ollama)."""
 
@@ -152,8 +197,15 @@ class OpenAIGenerator:
         self.lock = threading.Lock()
 
     def stream(
-        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+        self,
+        system: str,
+        user: str,
+        *,
+        max_tokens: int = 256,
+        stop: list[str] | None = None,
+        logprobs: list[float] | None = None,
     ) -> Iterator[str]:
+        del logprobs  # not asked of the server: a short answer from it keeps the wider quote
         body: dict[str, Any] = {
             "model": self.model,
             "messages": [{"role": "system", "content": system}, {"role": "user", "content": user}],

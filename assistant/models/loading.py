@@ -85,9 +85,15 @@ class LazyGenerator:
             return self._model
 
     def stream(
-        self, system: str, user: str, *, max_tokens: int = 256, stop: list[str] | None = None
+        self,
+        system: str,
+        user: str,
+        *,
+        max_tokens: int = 256,
+        stop: list[str] | None = None,
+        logprobs: list[float] | None = None,
     ) -> Iterator[str]:
-        return self.loaded.stream(system, user, max_tokens=max_tokens, stop=stop)
+        return self.loaded.stream(system, user, max_tokens=max_tokens, stop=stop, logprobs=logprobs)
 
 
 def reader_name(s: Settings, main: Any = None) -> str | None:
