@@ -2,6 +2,7 @@
 
     python bench/short_answers.py --index /tmp/ix                  # 600 questions, about 75 minutes
     python bench/short_answers.py --index /tmp/ix --n 100 --records /tmp/short.jsonl
+    python bench/short_answers.py --index /tmp/ix --reader-only    # the second pass alone
 
 The sample: every unanswerable dev question (160) and answerable ones up to --n, drawn with seed
 0 from the questions the reader's prompt was not tuned on (the tuning set is the TUNED_N
@@ -97,6 +98,11 @@ def main() -> None:
     ap.add_argument("--reader", help="the reader (default: the first installed instruct reader)")
     ap.add_argument("--records", type=Path, help="write each answer of both passes as JSON lines")
     ap.add_argument("--json", action="store_true", help="both passes' measures as one JSON object")
+    ap.add_argument(
+        "--reader-only",
+        action="store_true",
+        help="skip the quote-alone pass (for a change after the reader, which that pass does not run)",
+    )
     args = ap.parse_args()
 
     rows = held_out(load_questions(args.questions), args.n)
@@ -109,7 +115,8 @@ def main() -> None:
     print(f"{len(rows)} questions ({unanswerable} unanswerable); reader {reader.name}", file=sys.stderr)
     out = args.records.open("w", encoding="utf-8") if args.records else None
     results: dict[str, dict[str, Any]] = {}
-    for label, with_reader in (("quote alone", None), ("short answer", reader)):
+    passes = [("quote alone", None), ("short answer", reader)][1 if args.reader_only else 0 :]
+    for label, with_reader in passes:
         assistant.reader = with_reader
         assistant.ask(rows[0]["question"])  # warm-up: models loaded, the reader's fixed prompt cached
         print(f"{label} ...", file=sys.stderr, flush=True)
