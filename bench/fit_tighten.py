@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import random
 import re
 import statistics
 import sys
@@ -27,7 +26,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from short_answers import QUESTIONS, TUNED_N, TUNED_SEED  # noqa: E402
+from short_answers import QUESTIONS, tuning_indices  # noqa: E402
 
 from assistant.answer import pipeline  # noqa: E402
 from assistant.answer.tighten import tighten  # noqa: E402
@@ -38,11 +37,6 @@ TOML = ROOT / "assistant" / "answer" / "tighten.toml"
 CONFIDENCES = (-math.inf, -4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, math.inf)  # inf: never narrowed
 MAX_CHARS = (150, 200, 250, 300, 350)
 MEDIAN_BELOW = 250
-
-
-def tuning_set(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    answerable = [q for q in rows if q.get("answerable", True)]
-    return random.Random(TUNED_SEED).sample(answerable, min(TUNED_N, len(answerable)))
 
 
 def record(index: Path, reader: str | None, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -89,7 +83,8 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="write the choice into tighten.toml")
     args = ap.parse_args()
 
-    kept = record(args.index, args.reader, tuning_set(load_questions(args.questions)))
+    rows = load_questions(args.questions)
+    kept = record(args.index, args.reader, [rows[k] for k in tuning_indices(rows)])
     print(
         f"{len(kept)} answered questions\n\n| least confidence | max chars | gold answer in quote | median quote |"
     )

@@ -59,11 +59,16 @@ ROWS = (
 )
 
 
+def tuning_indices(rows: list[dict[str, Any]]) -> list[int]:
+    """Where the reader's tuning questions are in `rows`, in the order they were drawn."""
+    answerable = [k for k, q in enumerate(rows) if q.get("answerable", True)]
+    return random.Random(TUNED_SEED).sample(answerable, min(TUNED_N, len(answerable)))
+
+
 def held_out(rows: list[dict[str, Any]], n: int, seed: int = 0) -> list[dict[str, Any]]:
     """Every unanswerable question and answerable ones up to `n` in all, none of the tuning set,
     in the file's order."""
-    answerable = [k for k, q in enumerate(rows) if q.get("answerable", True)]
-    tuned = set(random.Random(TUNED_SEED).sample(answerable, min(TUNED_N, len(answerable))))
+    tuned = set(tuning_indices(rows))
     return sample([q for k, q in enumerate(rows) if k not in tuned], n, keep_unanswerable=True, seed=seed)
 
 
