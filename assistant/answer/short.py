@@ -8,7 +8,9 @@ and writes at most MAX_TOKENS tokens, greedily. Its words are kept only when
 they occur in a quote after the same normalisation as quotes (verify.normalise), starting and
 ending on word boundaries (a span that differs only in spaces, "50%" for « 50 % », is found
 too), and say less than the whole quote; the short answer is then the
-quote's own characters at that place. When the reader's words are not in the quote as written
+quote's own characters at that place. A number the reader writes in digits is also looked for
+written out ("7" finds « sept »), and a year the quote gives as a decade keeps its decade words
+(« les années 1920 », not "1920"). When the reader's words are not in the quote as written
 (reordered, abridged, a list cut off by the token limit: "entrée, plat garni, dessert" for « une
 entrée, d'un plat garni et d'un dessert »), the short answer is the quote's span whose words match
 them best (token F1 of at least MIN_ALIGNMENT, from one word of substance to another): still the
@@ -24,7 +26,10 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from string import Template
+
+from num2words import num2words
 
 import prompts
 from assistant.answer.extract import lang, split_sentences
@@ -52,6 +57,9 @@ _LEAD = re.compile(r"^\s*(réponse|answer)\s*:\s*", re.IGNORECASE)
 _EDGE = "\"'«»“”„‘’ \t.,;:!?…"
 # Words, numbers and the signs that belong to a number ("99,4 %" is "99", "4", "%").
 _TOKEN = re.compile(r"\w+|[%€$£]")
+# A whole number as a word of its own: not part of a decimal ("3,8"), a time ("14.30") or a
+# number grouped by spaces ("12 000").
+_WHOLE_NUMBER = re.compile(r"(?<![\d.,])(?<!\d )\b\d{1,4}\b(?![.,]\d)(?! \d{3}\b)")
 # Aligning the reader's words to the quote: the least token F1 (over words of substance) for a
 # span to stand for them, and how many such words longer than the reader's answer a span may be.
 MIN_ALIGNMENT = 0.6
@@ -185,12 +193,13 @@ def short_answer(
     words = clean(raw)
     if words is None or _echoes(words, question):
         return None
-    for k, quote in enumerate(quotes):
-        found = span_in_quote(words, quote)
-        if found is not None:
-            if _whole(found, quote):
-                return None
-            return ShortAnswer(found, k, raw, confidence)
+    for spelling in (words, *spelt_out(words)):
+        for k, quote in enumerate(quotes):
+            found = span_in_quote(spelling, quote)
+            if found is not None:
+                if _whole(found, quote):
+                    return None
+                return ShortAnswer(with_decade(found, quote), k, raw, confidence)
     # The reader's words are not in the quote as written (reordered, abridged, cut off by the
     # token limit): the quote's own span closest to them, when it is close enough.
     aligned = [(a, k) for k, quote in enumerate(quotes) if (a := align_in_quote(words, quote)) is not None]
@@ -199,6 +208,31 @@ def short_answer(
         if not _whole(span, quotes[k]):
             return ShortAnswer(span, k, raw, confidence)
     return None
+
+
+def spelt_out(words: str) -> list[str]:
+    """`words` with their whole numbers written out in French, then in English ("4" becomes
+    "quatre", "four"): the reader writes digits where the quote spells the number (« quatre
+    représentants »). Empty when `words` holds no such number."""
+    if not _WHOLE_NUMBER.search(words):
+        return []
+    variants = [_WHOLE_NUMBER.sub(partial(_spell, lang=lang), words) for lang in ("fr", "en")]
+    if re.fullmatch(r"1\b.*", words):  # "1 place" for « une place »
+        variants.append(_WHOLE_NUMBER.sub("une", words, count=1))
+    return variants
+
+
+def _spell(number: re.Match[str], lang: str) -> str:
+    return str(num2words(int(number[0]), lang=lang))
+
+
+def with_decade(span: str, quote: str) -> str:
+    """A year the quote gives as a decade (« dans les années 1920 ») with its decade words, "les
+    années 1920": the year alone would say something else. Else `span`."""
+    if not re.fullmatch(r"\d{4}", span):
+        return span
+    decade = re.search(rf"\b(?:les )?années {span}\b", quote, re.IGNORECASE)
+    return decade[0] if decade else span
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:

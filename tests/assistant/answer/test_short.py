@@ -89,6 +89,38 @@ def test_words_that_match_no_span_closely_enough_give_no_short_answer(reply: str
     assert short_answer(ScriptedGenerator(reply), "Où ?", [QUOTE], "fr") is None
 
 
+@pytest.mark.parametrize(
+    ("reply", "quote", "expected"),
+    [
+        ("4", "Le Land de Berlin compte quatre représentants au Bundesrat.", "quatre"),
+        ("7 membres", "Le groupe compte sept membres depuis 1975.", "sept membres"),
+        ("3", "Three Hungarian physicists joined the project.", "Three"),
+        ("1 place", "La France gagne une place au classement.", "une place"),
+    ],
+)
+def test_a_number_in_digits_finds_the_quotes_number_written_out(
+    reply: str, quote: str, expected: str
+) -> None:
+    found = short_answer(ScriptedGenerator(reply), "Combien ?", [quote], "fr")
+    assert found is not None and found.text == expected and found.text in quote
+
+
+def test_digits_found_as_written_are_not_spelt_out_and_grouped_numbers_stay_whole() -> None:
+    quote = "Le club compte 4 équipes et quatre entraîneurs pour 12 000 licenciés."
+    assert short_answer(ScriptedGenerator("4"), "Combien d'équipes ?", [quote], "fr").text == "4"  # type: ignore[union-attr]
+    # "12 000" is one number: no "douze" is looked for in « 12 000 »
+    assert short_answer(ScriptedGenerator("12 000"), "Combien ?", [quote], "fr").text == "12 000"  # type: ignore[union-attr]
+    assert short_answer(ScriptedGenerator("5"), "Combien ?", [quote], "fr") is None
+
+
+def test_a_year_the_quote_gives_as_a_decade_keeps_its_decade_words() -> None:
+    quote = "Il joue en équipe de France dans les années 1920, puis entraîne le club en 1935."
+    found = short_answer(ScriptedGenerator("1920"), "Quand joue-t-il en équipe de France ?", [quote], "fr")
+    assert found is not None and found.text == "les années 1920"
+    found = short_answer(ScriptedGenerator("1935"), "Quand entraîne-t-il le club ?", [quote], "fr")
+    assert found is not None and found.text == "1935"
+
+
 def test_words_that_only_repeat_the_question_give_no_short_answer() -> None:
     quote = "Il jouera Périclès, prince de Tyr, auprès de Nelly Borgeaud au théâtre de l'Atelier."
     question = "Quel rôle jouera-t-il auprès de Nelly Borgeaud ?"
