@@ -1,7 +1,8 @@
 """Turn a text PDF briefing into the plain-text layout the parser reads, remembering pages.
 
 Read with pdfplumber (pdfminer.six underneath): the characters of each page, grouped into lines
-by their vertical position and read top to bottom, left to right (one column). Then:
+by their vertical position and read top to bottom, left to right; a page set in two columns
+(a gutter down its middle, index/parse/pdf_columns.py) is read column by column. Then:
 
 - footnote markers: a run of digits set smaller than its line's text (by 15 % or more) or raised
   above its baseline becomes a `[n]` marker; other small or raised characters (`1er`, `XXe`) stay
@@ -39,6 +40,7 @@ from typing import Any
 
 from index.parse.docx import markers_before_stop
 from index.parse.layout import NOTES_HEADING, non_blank
+from index.parse.pdf_columns import reading_order
 from index.records import SkippedFile
 
 _SMALLER = 0.85  # a marker's size at most this share of its line's size
@@ -68,6 +70,7 @@ class _Line:
     x1: float
     size: float  # the size most of its characters are set in
     text: str  # markers as `[n]`
+    edge: float | None = None  # the right edge of its column on a two-column page
 
 
 @dataclass
@@ -88,24 +91,15 @@ def _is_private_bullet(ch: str) -> bool:
     return len(ch) == 1 and 0xE000 <= ord(ch) <= 0xF8FF  # Symbol/Wingdings bullets in Word exports
 
 
-def _page_lines(chars: list[dict[str, Any]], page: int) -> list[_Line]:
-    """Group a page's characters into lines and write each line's text with `[n]` markers."""
+def _page_lines(chars: list[dict[str, Any]], page: int, width: float) -> list[_Line]:
+    """Group a page's characters into lines in reading order (pdf_columns: one column or two)
+    and write each line's text with `[n]` markers."""
     chars = [c for c in chars if c.get("upright", True) and c["text"]]
-    chars.sort(key=lambda c: (c["top"], c["x0"]))
-    groups: list[list[dict[str, Any]]] = []
-    top = bottom = 0.0
-    for c in chars:
-        mid = (c["top"] + c["bottom"]) / 2
-        if groups and top <= mid <= bottom:
-            groups[-1].append(c)
-            top, bottom = min(top, c["top"]), max(bottom, c["bottom"])
-        else:
-            groups.append([c])
-            top, bottom = c["top"], c["bottom"]
     lines = []
-    for group in groups:
+    for group, edge in reading_order(chars, width):
         line = _line(group, page)
         if line is not None:
+            line.edge = edge
             lines.append(line)
     return lines
 
@@ -227,6 +221,7 @@ def to_text(data: bytes) -> Converted:
 
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             heights = [float(p.height) for p in pdf.pages]
+            widths = [float(p.width) for p in pdf.pages]
             raw = [p.chars for p in pdf.pages]
     except Exception as exc:  # pdfminer raises many kinds on a broken or encrypted file
         name = type(exc).__name__
@@ -236,7 +231,7 @@ def to_text(data: bytes) -> Converted:
     if not any(c["text"].strip() for chars in raw for c in chars):
         raise SkippedFile("no text layer (scanned PDF?)")
 
-    pages = [_page_lines(chars, n) for n, chars in enumerate(raw, start=1)]
+    pages = [_page_lines(chars, n, widths[n - 1]) for n, chars in enumerate(raw, start=1)]
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
@@ -376,7 +371,8 @@ def _blocks(lines: list[_Line], body_size: float) -> list[tuple[str, int, int, l
                     if not is_heading
                     else line.top - prev.bottom < line.size
                 )
-                ended = _ends_sentence(prev.text) and prev.x1 < right_edge - 3 * body_size
+                edge = prev.edge if prev.edge is not None else right_edge
+                ended = _ends_sentence(prev.text) and prev.x1 < edge - 3 * body_size
                 new = not (same and close and not ended)
             else:
                 # A page break inside a paragraph or bullet: it goes on when it did not end a sentence.
