@@ -29,6 +29,12 @@ def briefing_id(text: str) -> str:
     return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()[:16]
 
 
+# What a file reads as depends on this code, not only on the file's bytes. Raise it when a change
+# to index/parse reads some file differently (a PDF in two columns read column by column): an
+# index written under another value reads every file again on its next update, instead of
+# carrying over passages parsed the old way (index/store/builder.py).
+PARSER_VERSION = 2
+
 BINARY_SUFFIXES = (".docx", ".odt", ".pdf")
 PDF_RUNNING = "page header, footer or number"  # why a PDF line is in no passage
 MARKDOWN_SUFFIXES = (".md", ".markdown")

@@ -2,7 +2,9 @@
 
 Only new or changed files are parsed and embedded; the passages and vectors of unchanged
 files are carried over from the live generation, and files that disappeared are dropped.
-Two names with the same content are one briefing. Every run writes a complete new
+Two names with the same content are one briefing. An index written by another version of the
+format readers (index.parse.reader.PARSER_VERSION, kept in the manifest) has every file read and
+embedded again. Every run writes a complete new
 generation (see index.store.generations), so the index on disk is always whole.
 """
 
@@ -21,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
+from index.parse import reader
 from index.parse.decode import DEFAULT_MAX_BYTES
-from index.parse.reader import parse_bytes
 from index.records import Briefing, SkippedFile
 from index.store import database, generations, vectors
 from index.store.embed import Embedder
@@ -138,6 +140,7 @@ def update_index(
         old_files: dict[str, str] = {}
         old_conn = None
         old_vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+        reread = False  # the live index's passages were parsed by other code: none is carried over
         if live is not None:
             manifest = generations.read_manifest(live)
             if manifest["embedder"] != embedder.name:
@@ -149,15 +152,27 @@ def update_index(
             old_files = manifest["files"]
             old_conn = database.open_db(live / "meta.sqlite")
             old_vectors = vectors.all_vectors(vectors.load(live / "vectors.faiss"))
+            reread = manifest.get("parser") != reader.PARSER_VERSION
+            if reread:
+                report.warnings.append(
+                    {
+                        "file": str(index_dir),
+                        "warning": "the index was written by another version of the format readers: "
+                        "every file is read again",
+                    }
+                )
 
         files, missing = collect_files(paths)
+        if reread:  # the files kept from earlier runs are read again as well, not dropped
+            given = set(files)
+            files += [Path(f) for f in old_files if Path(f) not in given and Path(f).is_file()]
         report.skipped.extend(missing)
         entries: dict[str, _Entry] = {}  # briefing id -> entry
         file_rows: list[tuple[str, str, int, float, str]] = []
         seen_paths: set[str] = set()
 
         def reuse(briefing_id: str) -> _Entry | None:
-            if old_conn is None:
+            if old_conn is None or reread:
                 return None
             if old_conn.execute("SELECT 1 FROM briefings WHERE id = ?", (briefing_id,)).fetchone() is None:
                 return None
@@ -192,7 +207,7 @@ def update_index(
                     file_rows.append((path, digest, st.st_size, st.st_mtime, row[0]))
                     continue
             try:
-                briefing = parse_bytes(data, path, max_bytes=max_bytes)
+                briefing = reader.parse_bytes(data, path, max_bytes=max_bytes)
             except SkippedFile as exc:
                 report.skipped.append({"file": path, "reason": str(exc)})
                 continue
@@ -301,6 +316,7 @@ def _write_generation(
         manifest = {
             "format": generations.FORMAT_VERSION,
             "embedder": embedder.name,
+            "parser": reader.PARSER_VERSION,
             "dim": embedder.dim,
             "faiss": "hnsw" if row > hnsw_threshold else "flat",
             "briefings": len(entries),

@@ -122,3 +122,28 @@ def test_killed_indexing_run_leaves_previous_index_usable(tmp_path: Path, corpus
     report = update_index(ix, [corpus, big], embedder)  # a normal run completes and sweeps leftovers
     assert report.briefings == 42
     assert not any(p.name.startswith("tmp-") for p in ix.iterdir())
+
+
+def test_an_index_written_by_other_format_readers_reads_every_file_again(
+    tmp_path: Path, corpus: Path, embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from index.parse import reader
+
+    ix = tmp_path / "ix"
+    update_index(ix, [corpus / "energy-2022-11-23.md"], embedder)
+    update_index(ix, [corpus / "briefing-2022-09-15.txt"], embedder)  # the .md is kept from before
+    monkeypatch.setattr(reader, "PARSER_VERSION", reader.PARSER_VERSION + 1)
+    started: list[int] = []
+    report = update_index(ix, [corpus / "briefing-2022-09-15.txt"], embedder, on_start=started.append)
+    # both files parsed and embedded again, the one not named this time included
+    assert sorted(Path(f["file"]).name for f in report.files) == [
+        "briefing-2022-09-15.txt",
+        "energy-2022-11-23.md",
+    ]
+    assert started == [report.passages] and report.briefings == 2
+    assert any("read again" in w["warning"] for w in report.warnings)
+    gen = generations.current_generation(ix)
+    assert gen is not None
+    assert json.loads((gen / "manifest.json").read_text())["parser"] == reader.PARSER_VERSION
+    again = update_index(ix, [corpus], embedder)  # same version: nothing read again
+    assert again.files == [] and not again.warnings and again.briefings == 2
