@@ -34,13 +34,14 @@ import io
 import itertools
 import math
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from index.parse.docx import markers_before_stop
 from index.parse.layout import NOTES_HEADING, non_blank
-from index.parse.pdf_columns import reading_order
+from index.parse.pdf_columns import gutter, reading_order, rows
 from index.records import SkippedFile
 
 _SMALLER = 0.85  # a marker's size at most this share of its line's size
@@ -91,12 +92,21 @@ def _is_private_bullet(ch: str) -> bool:
     return len(ch) == 1 and 0xE000 <= ord(ch) <= 0xF8FF  # Symbol/Wingdings bullets in Word exports
 
 
-def _page_lines(chars: list[dict[str, Any]], page: int, width: float) -> list[_Line]:
+def _upright(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [c for c in chars if c.get("upright", True) and c["text"]]
+
+
+def _usual_gutter(raw: list[list[dict[str, Any]]], widths: list[float]) -> float | None:
+    """The median gutter of the document's two-column pages, None when it has none."""
+    found = [g for chars, w in zip(raw, widths, strict=True) if (g := gutter(rows(_upright(chars)), w))]
+    return statistics.median(found) if found else None
+
+
+def _page_lines(chars: list[dict[str, Any]], page: int, width: float, usual: float | None) -> list[_Line]:
     """Group a page's characters into lines in reading order (pdf_columns: one column or two)
     and write each line's text with `[n]` markers."""
-    chars = [c for c in chars if c.get("upright", True) and c["text"]]
     lines = []
-    for group, edge in reading_order(chars, width):
+    for group, edge in reading_order(_upright(chars), width, usual):
         line = _line(group, page)
         if line is not None:
             line.edge = edge
@@ -231,7 +241,8 @@ def to_text(data: bytes) -> Converted:
     if not any(c["text"].strip() for chars in raw for c in chars):
         raise SkippedFile("no text layer (scanned PDF?)")
 
-    pages = [_page_lines(chars, n, widths[n - 1]) for n, chars in enumerate(raw, start=1)]
+    usual = _usual_gutter(raw, widths)
+    pages = [_page_lines(chars, n, widths[n - 1], usual) for n, chars in enumerate(raw, start=1)]
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:

@@ -17,7 +17,9 @@ down its middle:
 Rows between two rows that cross the gutter are read as the left column, then the right one; the
 left column's last lines that lie below all of the right column's text and are set smaller
 (notes at the foot of the left column) come after the right column, where the page's notes are looked for. A page without
-such a gutter is read row by row, as before.
+such a gutter is read row by row, unless it has too little text to show one and leaves free
+the gutter of the document's other two-column pages (a last page whose right column holds two
+lines).
 """
 
 from __future__ import annotations
@@ -56,8 +58,25 @@ def rows(chars: Iterable[Char]) -> list[list[Char]]:
     return groups
 
 
-def gutter(groups: list[list[Char]], width: float) -> float | None:
-    """The x of the gutter between two columns of text, or None for a page read row by row."""
+def gutter(groups: list[list[Char]], width: float, usual: float | None = None) -> float | None:
+    """The x of the gutter between two columns of text, or None for a page read row by row.
+
+    `usual` is the gutter of the document's other two-column pages: a page with too little text
+    to show its own (a last page whose right column holds two lines) keeps it when most of its
+    rows leave it free and one row at least has text on both sides."""
+    found = _own_gutter(groups, width)
+    if found is None and usual is not None and _fits(groups, usual):
+        return usual
+    return found
+
+
+def _fits(groups: list[list[Char]], g: float) -> bool:
+    crossing = sum(_crosses(group, g) for group in groups)
+    split = sum(all(_sides(group, g)) and not _crosses(group, g) for group in groups)
+    return crossing <= MAX_CROSSING * len(groups) and split >= 1
+
+
+def _own_gutter(groups: list[list[Char]], width: float) -> float | None:
     if len(groups) < MIN_ROWS or width <= 0:
         return None
     lo, hi = int(_LOW * width), int(_HIGH * width)
@@ -123,12 +142,14 @@ def _crosses(group: list[Char], g: float) -> bool:
     return any(float(c["x0"]) < g + half and float(c["x1"]) > g - half for c in group if c["text"].strip())
 
 
-def reading_order(chars: list[Char], width: float) -> list[tuple[list[Char], float | None]]:
+def reading_order(
+    chars: list[Char], width: float, usual: float | None = None
+) -> list[tuple[list[Char], float | None]]:
     """The page's characters as rows in reading order, each with the right edge of its column
     (None for the page's): one column read row by row, or two columns read one after the other
-    between rows that cross the gutter."""
+    between rows that cross the gutter (`usual`: see `gutter`)."""
     groups = rows(chars)
-    g = gutter(groups, width)
+    g = gutter(groups, width, usual)
     if g is None:
         return [(group, None) for group in groups]
     ordered: list[tuple[list[Char], float | None]] = []

@@ -117,3 +117,33 @@ def test_a_table_of_short_labels_beside_values_stays_row_by_row() -> None:
     text = " ".join(p.text for p in b.passages)
     for label, value in rows:
         assert f"{label} {value}" in text
+
+
+def test_a_last_page_with_two_lines_in_its_right_column_keeps_the_documents_columns() -> None:
+    from fpdf import FPDF
+
+    last_left = [
+        ("Les syndicats ont levé le préavis de grève déposé pour la fin du mois de septembre après "
+         "un accord sur les salaires conclu dans la nuit avec la direction.", None),
+        ("Le trafic ferroviaire reprendra lundi sur la ligne entre Paris et Lyon après les travaux "
+         "de l'été, selon la compagnie.", None),
+    ]  # fmt: skip
+    last_right = "La compagnie publiera ses horaires d'hiver vendredi."
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    _column(pdf, 20, 112, 30, LEFT)
+    _column(pdf, 108, 20, 30, RIGHT)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    _column(pdf, 20, 112, 30, last_left)
+    _column(pdf, 108, 20, 30, [(last_right, None)])
+    b = parse_bytes(bytes(pdf.output()), "/briefings/social-2024-09-20.pdf")
+    assert [p.text for p in b.body] == [
+        *(text for text, _ in LEFT),
+        *(text for text, _ in RIGHT),
+        *(text for text, _ in last_left),
+        last_right,
+    ]
+    assert [p.page for p in b.body] == [1, 1, 1, 1, 2, 2, 2]
