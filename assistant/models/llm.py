@@ -8,7 +8,9 @@ One generation at a time per loaded model: llama.cpp contexts are not re-entrant
 
 from __future__ import annotations
 
+import functools
 import json
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -47,6 +49,32 @@ def complete(gen: Generator, system: str, user: str, **kwargs: Any) -> str:
     return "".join(gen.stream(system, user, **kwargs))
 
 
+_LOG_ERROR, _LOG_CONTINUED = 4, 5  # ggml_log_level: NONE, DEBUG, INFO, WARN, ERROR, CONT
+
+
+@functools.cache
+def _quiet_llama_logs() -> Any:
+    """Let only llama.cpp's errors through to stderr. llama-cpp-python maps ggml's log levels one
+    step off (a WARN counts as an error), so with verbose=False a Gemma 3 context still prints
+    "using full-size SWA cache" under every answer. Installed once; the cache keeps the callback
+    referenced, since llama.cpp calls it from C."""
+    import ctypes
+
+    import llama_cpp
+
+    last = [0]
+
+    @llama_cpp.llama_log_callback
+    def callback(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
+        if level != _LOG_CONTINUED:
+            last[0] = level
+        if last[0] == _LOG_ERROR:
+            print(text.decode("utf-8", "replace"), end="", file=sys.stderr, flush=True)
+
+    llama_cpp.llama_log_set(callback, ctypes.c_void_p(0))
+    return callback
+
+
 class LlamaCppGenerator:
     """A GGUF model loaded in this process."""
 
@@ -62,6 +90,7 @@ class LlamaCppGenerator:
                 '`CMAKE_ARGS="-DLLAVA_BUILD=OFF" pip install llama-cpp-python`, or use --llm-url '
                 "with an OpenAI-compatible server"
             ) from exc
+        _quiet_llama_logs()
         try:
             self.llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         except (ValueError, RuntimeError, OSError) as exc:
