@@ -41,7 +41,7 @@ from typing import Any
 
 from index.parse.docx import markers_before_stop
 from index.parse.layout import NOTES_HEADING, non_blank
-from index.parse.pdf_columns import gutter, reading_order, rows
+from index.parse.pdf_columns import page_gutter, reading_order
 from index.records import SkippedFile
 
 _SMALLER = 0.85  # a marker's size at most this share of its line's size
@@ -96,17 +96,25 @@ def _upright(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [c for c in chars if c.get("upright", True) and c["text"]]
 
 
-def _usual_gutter(raw: list[list[dict[str, Any]]], widths: list[float]) -> float | None:
-    """The median gutter of the document's two-column pages, None when it has none."""
-    found = [g for chars, w in zip(raw, widths, strict=True) if (g := gutter(rows(_upright(chars)), w))]
-    return statistics.median(found) if found else None
+def _gutters(raw: list[list[dict[str, Any]]], widths: list[float]) -> list[tuple[float | None, float | None]]:
+    """Each page's own gutter (pdf_columns) and the usual one of the document's two-column pages
+    of its width, for a page with too little text to show its own."""
+    own = [page_gutter(_upright(chars), w) for chars, w in zip(raw, widths, strict=True)]
+    usual: dict[float, float] = {}
+    for width in set(widths):
+        found = [g for g, w in zip(own, widths, strict=True) if g is not None and w == width]
+        if found:
+            usual[width] = statistics.median(found)
+    return [(g, usual.get(w)) for g, w in zip(own, widths, strict=True)]
 
 
-def _page_lines(chars: list[dict[str, Any]], page: int, width: float, usual: float | None) -> list[_Line]:
+def _page_lines(
+    chars: list[dict[str, Any]], page: int, height: float, gutters: tuple[float | None, float | None]
+) -> list[_Line]:
     """Group a page's characters into lines in reading order (pdf_columns: one column or two)
     and write each line's text with `[n]` markers."""
     lines = []
-    for group, edge in reading_order(_upright(chars), width, usual):
+    for group, edge in reading_order(_upright(chars), height, *gutters):
         line = _line(group, page)
         if line is not None:
             line.edge = edge
@@ -241,8 +249,8 @@ def to_text(data: bytes) -> Converted:
     if not any(c["text"].strip() for chars in raw for c in chars):
         raise SkippedFile("no text layer (scanned PDF?)")
 
-    usual = _usual_gutter(raw, widths)
-    pages = [_page_lines(chars, n, widths[n - 1], usual) for n, chars in enumerate(raw, start=1)]
+    gutters = _gutters(raw, widths)
+    pages = [_page_lines(chars, n, heights[n - 1], gutters[n - 1]) for n, chars in enumerate(raw, start=1)]
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
@@ -375,7 +383,7 @@ def _blocks(lines: list[_Line], body_size: float) -> list[tuple[str, int, int, l
         new = True
         if prev is not None and blocks and not bullet:
             last_kind = blocks[-1][0]
-            if prev.page == line.page:
+            if prev.page == line.page and line.top >= prev.top:
                 same = prev.size == line.size and (last_kind == "heading") == is_heading
                 close = (
                     line.top - prev.top <= 1.35 * pitch
@@ -386,7 +394,8 @@ def _blocks(lines: list[_Line], body_size: float) -> list[tuple[str, int, int, l
                 ended = _ends_sentence(prev.text) and prev.x1 < edge - 3 * body_size
                 new = not (same and close and not ended)
             else:
-                # A page break inside a paragraph or bullet: it goes on when it did not end a sentence.
+                # A page break, or a jump to the top of the next column, inside a paragraph or
+                # bullet: it goes on when it did not end a sentence.
                 new = is_heading or last_kind == "heading" or _ends_sentence(blocks[-1][3][-1])
         if new:
             blocks.append((kind, level, line.page, [text]))

@@ -94,7 +94,16 @@ def test_markers_in_both_columns_reach_the_notes_at_the_foot_of_the_page(briefin
     assert [p.footnotes for p in briefing.body] == [[1], [], [2], [3], []]
 
 
-def test_a_table_of_short_labels_beside_values_stays_row_by_row() -> None:
+@pytest.mark.parametrize(
+    "labels",
+    [
+        ["Pays", "Date", "Montant", "Durée", "Suivi", "Contact"],
+        # labels as wide as their column, each row a record of its own
+        ["Pays signataires de l'accord", "Date de la signature à Bruxelles", "Montant total engagé par l'UE",
+         "Durée du programme de soutien", "Suivi parlementaire du plan", "Contact à la Commission"],
+    ],
+)  # fmt: skip
+def test_a_table_of_labels_beside_values_stays_row_by_row(labels: list[str]) -> None:
     from fpdf import FPDF
 
     rows = [
@@ -108,9 +117,10 @@ def test_a_table_of_short_labels_beside_values_stays_row_by_row() -> None:
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.set_font("Helvetica", size=11)
+    rows = [(label, value) for label, (_, value) in zip(labels, rows, strict=True)]
     for k, (label, value) in enumerate(rows):
         pdf.set_xy(20, 30 + 12 * k)
-        pdf.cell(30, 6, label)
+        pdf.cell(80, 6, label)
         pdf.set_xy(110, 30 + 12 * k)
         pdf.cell(80, 6, value)
     b = parse_bytes(bytes(pdf.output()), "table.pdf")
@@ -147,3 +157,43 @@ def test_a_last_page_with_two_lines_in_its_right_column_keeps_the_documents_colu
         last_right,
     ]
     assert [p.page for p in b.body] == [1, 1, 1, 1, 2, 2, 2]
+
+
+def test_a_running_header_across_the_gutter_and_notes_at_each_columns_foot() -> None:
+    """A header whose title sits over the left column and page number over the right one is
+    set aside whole; notes set at the foot of each column join their markers; a paragraph ending
+    the left column ends there, though the right column starts with another."""
+    from fpdf import FPDF
+
+    left_end = "La réunion des ministres est prévue le mois prochain à Bruxelles pour examiner le texte."
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(False)
+    for page in (1, 2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=9)
+        pdf.set_xy(20, 10)
+        pdf.cell(60, 5, "Revue de presse Europe")
+        pdf.set_xy(170, 10)
+        pdf.cell(20, 5, f"Page {page}", align="R")
+        pdf.set_font("Helvetica", size=11)
+        if page == 2:  # other text: only the header comes back on every page
+            _column(pdf, 20, 112, 30, [(f"Suite : {LEFT[1][0]} {LEFT[1][0]}", None)])
+            _column(pdf, 108, 20, 30, [(f"Fin : {RIGHT[1][0]} {RIGHT[1][0]}", None)])
+            continue
+        _column(pdf, 20, 112, 30, [LEFT[0], (left_end, None)])
+        _column(pdf, 108, 20, 30, RIGHT)
+        pdf.set_font("Helvetica", size=8)
+        pdf.set_left_margin(20)
+        pdf.set_right_margin(112)
+        pdf.set_xy(20, 270)
+        pdf.write(4, f"1 {NOTES[1]}")
+        pdf.set_left_margin(108)
+        pdf.set_right_margin(20)
+        pdf.set_xy(108, 270)
+        pdf.write(4, f"3 {NOTES[3]}")
+    b = parse_bytes(bytes(pdf.output()), "/briefings/europe-2024-03-15.pdf")
+    page_one = [p.text for p in b.body if p.page == 1]
+    assert page_one == [LEFT[0][0], left_end, RIGHT[0][0], RIGHT[1][0]]
+    assert not any("Page" in p.text or "Revue de presse" in p.text for p in b.passages)
+    assert {n.number: n.text for n in b.footnotes} == {1: NOTES[1], 3: NOTES[3]}
+    assert [p.footnotes for p in b.body if p.page == 1] == [[1], [], [3], []]
