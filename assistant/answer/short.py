@@ -59,7 +59,7 @@ _EDGE = "\"'«»“”„‘’ \t.,;:!?…"
 _TOKEN = re.compile(r"\w+|[%€$£]")
 # A whole number as a word of its own: not part of a decimal ("3,8"), a time ("14.30") or a
 # number grouped by spaces ("12 000").
-_WHOLE_NUMBER = re.compile(r"(?<![\d.,])(?<!\d )\b\d{1,4}\b(?![.,]\d)(?! \d{3}\b)")
+_WHOLE_NUMBER = re.compile(r"(?<![\d.,])(?<!\d\s)\b[0-9]{1,4}\b(?![.,]\d)(?!\s\d{3}\b)")
 # Aligning the reader's words to the quote: the least token F1 (over words of substance) for a
 # span to stand for them, and how many such words longer than the reader's answer a span may be.
 MIN_ALIGNMENT = 0.6
@@ -196,10 +196,12 @@ def short_answer(
     for spelling in (words, *spelt_out(words)):
         for k, quote in enumerate(quotes):
             found = span_in_quote(spelling, quote)
-            if found is not None:
-                if _whole(found, quote):
-                    return None
-                return ShortAnswer(with_decade(found, quote), k, raw, confidence)
+            if found is None or (spelling is not words and not _stands_alone(found, quote)):
+                continue
+            found = with_decade(found, quote)
+            if _whole(found, quote):
+                return None
+            return ShortAnswer(found, k, raw, confidence)
     # The reader's words are not in the quote as written (reordered, abridged, cut off by the
     # token limit): the quote's own span closest to them, when it is close enough.
     aligned = [(a, k) for k, quote in enumerate(quotes) if (a := align_in_quote(words, quote)) is not None]
@@ -213,12 +215,14 @@ def short_answer(
 def spelt_out(words: str) -> list[str]:
     """`words` with their whole numbers written out in French, then in English ("4" becomes
     "quatre", "four"): the reader writes digits where the quote spells the number (« quatre
-    représentants »). Empty when `words` holds no such number."""
-    if not _WHOLE_NUMBER.search(words):
+    représentants »). A number alone is written out only from 2 to 20: « un », « one » or « cent »
+    alone are more often something else. Empty when nothing is written out."""
+    alone = _WHOLE_NUMBER.fullmatch(words.strip())
+    if not _WHOLE_NUMBER.search(words) or (alone and not 2 <= int(alone[0]) <= 20):
         return []
     variants = [_WHOLE_NUMBER.sub(partial(_spell, lang=lang), words) for lang in ("fr", "en")]
-    if re.fullmatch(r"1\b.*", words):  # "1 place" for « une place »
-        variants.append(_WHOLE_NUMBER.sub("une", words, count=1))
+    if not alone and re.match(r"1\b(?! \d)", words):  # "1 place" for « une place »
+        variants.append(re.sub(r"^1\b", "une", words))
     return variants
 
 
@@ -226,13 +230,22 @@ def _spell(number: re.Match[str], lang: str) -> str:
     return str(num2words(int(number[0]), lang=lang))
 
 
+def _stands_alone(found: str, quote: str) -> bool:
+    """A number word found in the quote is that number, not part of a compound (« Pont-Neuf »,
+    « quatre-vingt ») or an abbreviation ("Sept. 11")."""
+    at = quote.find(found)
+    before, after = quote[max(0, at - 1) : at], quote[at + len(found) :]
+    return before != "-" and not after.startswith("-") and not re.match(r"\.\s*\d", after)
+
+
 def with_decade(span: str, quote: str) -> str:
-    """A year the quote gives as a decade (« dans les années 1920 ») with its decade words, "les
-    années 1920": the year alone would say something else. Else `span`."""
+    """A year the quote gives as a decade where it holds it (« dans les années 1920 ») with its
+    decade words, "les années 1920": the year alone would say something else. Else `span`."""
     if not re.fullmatch(r"\d{4}", span):
         return span
-    decade = re.search(rf"\b(?:les )?années {span}\b", quote, re.IGNORECASE)
-    return decade[0] if decade else span
+    year = re.search(rf"(?<!\d){span}(?!\d)", quote)
+    decade = re.search(r"(?:\bles\s+)?\bannées\s+$", quote[: year.start()], re.IGNORECASE) if year else None
+    return quote[decade.start() : year.end()] if year and decade else span
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:

@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 
 from assistant.answer.pipeline import AnswerSettings, Assistant
-from assistant.answer.short import MAX_TOKENS, align_in_quote, reader_prompt, short_answer, span_in_quote
+from assistant.answer.short import (
+    MAX_TOKENS,
+    align_in_quote,
+    reader_prompt,
+    short_answer,
+    span_in_quote,
+    spelt_out,
+)
 from assistant.chat.render import highlight
 from assistant.cli.eval import squad_normal, token_f1
 from index.search.hybrid import Searcher
@@ -105,6 +112,26 @@ def test_a_number_in_digits_finds_the_quotes_number_written_out(
     assert found is not None and found.text == expected and found.text in quote
 
 
+@pytest.mark.parametrize(
+    ("reply", "quote"),
+    [
+        ("1", "Elle a été élue pour un mandat renouvelable, une fois au plus."),  # un, une: articles
+        ("100", "Wages rose by 10 per cent across the company."),  # a number alone above 20
+        ("9", "La réunion a eu lieu près du Pont-Neuf."),  # part of a compound
+        ("80", "Il y a quatre-vingt députés."),
+        ("7", "The summit opened on Sept. 11 in Geneva."),  # an abbreviation
+    ],
+)
+def test_a_number_word_that_is_something_else_is_no_short_answer(reply: str, quote: str) -> None:
+    assert short_answer(ScriptedGenerator(reply), "Combien ?", [quote], "fr") is None
+
+
+def test_only_whole_numbers_are_spelt_out() -> None:
+    assert spelt_out("7 membres") == ["sept membres", "seven membres"]
+    for words in ("12 000", "12\u202f000", "3,8", "14.30", "1er", "2e", "14h30", "MGIMO"):
+        assert spelt_out(words) == [], words
+
+
 def test_digits_found_as_written_are_not_spelt_out_and_grouped_numbers_stay_whole() -> None:
     quote = "Le club compte 4 équipes et quatre entraîneurs pour 12 000 licenciés."
     assert short_answer(ScriptedGenerator("4"), "Combien d'équipes ?", [quote], "fr").text == "4"  # type: ignore[union-attr]
@@ -119,6 +146,13 @@ def test_a_year_the_quote_gives_as_a_decade_keeps_its_decade_words() -> None:
     assert found is not None and found.text == "les années 1920"
     found = short_answer(ScriptedGenerator("1935"), "Quand entraîne-t-il le club ?", [quote], "fr")
     assert found is not None and found.text == "1935"
+    # the decade is where the year was found, whatever the space before it
+    founded = "Fondé en 1920, le club domine le championnat dans les années 1920."
+    assert short_answer(ScriptedGenerator("1920"), "Quand ?", [founded], "fr").text == "1920"  # type: ignore[union-attr]
+    spaced = "Il joue en équipe de France dans les années\u00a01920."
+    assert short_answer(ScriptedGenerator("1920"), "Quand ?", [spaced], "fr").text == "les années\u00a01920"  # type: ignore[union-attr]
+    # a decade that is the whole quote says nothing shorter
+    assert short_answer(ScriptedGenerator("1920"), "Quand ?", ["Les années 1920."], "fr") is None
 
 
 def test_words_that_only_repeat_the_question_give_no_short_answer() -> None:
