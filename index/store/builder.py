@@ -224,7 +224,7 @@ def update_index(
                         f"{entry_chars['set_aside_chars']:,} of {total:,} characters",
                     }
                 )
-            if path in old_files:
+            if path in old_files and old_files[path] != digest:
                 report.updated += 1
             if briefing.id not in entries:
                 entry = reuse(briefing.id)  # same content already indexed under another name
@@ -245,6 +245,10 @@ def update_index(
                     entries[row["briefing_id"]] = entry
                 file_rows.append((path, row["hash"], row["size"], row["mtime"], row["briefing_id"]))
             old_ids = {r[0] for r in old_conn.execute("SELECT id FROM briefings")}
+            if reread:  # every id may change with the readers: a briefing is gone when its files are
+                kept = {path for path, *_ in file_rows}
+                old_paths = old_conn.execute("SELECT briefing_id, path FROM files").fetchall()
+                old_ids -= {briefing_id for briefing_id, path in old_paths if path in kept}
             report.removed = len(old_ids - set(entries))
             old_conn.close()
 

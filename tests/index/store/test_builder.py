@@ -141,6 +141,7 @@ def test_an_index_written_by_other_format_readers_reads_every_file_again(
         "energy-2022-11-23.md",
     ]
     assert started == [report.passages] and report.briefings == 2
+    assert (report.added, report.updated, report.removed) == (0, 0, 0)  # nothing changed on disk
     assert any("read again" in w["warning"] for w in report.warnings)
     gen = generations.current_generation(ix)
     assert gen is not None
