@@ -52,8 +52,18 @@ def complete(gen: Generator, system: str, user: str, **kwargs: Any) -> str:
 _LOG_ERROR, _LOG_CONTINUED = 4, 5  # ggml_log_level: NONE, DEBUG, INFO, WARN, ERROR, CONT
 
 
-@functools.cache
+_log_lock = threading.Lock()
+
+
 def _quiet_llama_logs() -> Any:
+    """Install the log callback once (see _install_quiet_logs), from whichever thread loads the
+    first model: two threads loading models at once install one callback, not two."""
+    with _log_lock:
+        return _install_quiet_logs()
+
+
+@functools.cache
+def _install_quiet_logs() -> Any:
     """Let only llama.cpp's errors through to stderr. llama-cpp-python maps ggml's log levels one
     step off (a WARN counts as an error), so with verbose=False a Gemma 3 context still prints
     "using full-size SWA cache" under every answer. Installed once; the cache keeps the callback
@@ -62,7 +72,7 @@ def _quiet_llama_logs() -> Any:
 
     import llama_cpp
 
-    last = [0]
+    last = [0]  # the level a CONT message continues; llama.cpp logs from the thread that loads
 
     @llama_cpp.llama_log_callback
     def callback(level: int, text: bytes, _user_data: ctypes.c_void_p) -> None:
