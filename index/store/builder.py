@@ -163,9 +163,11 @@ def update_index(
                 )
 
         files, missing = collect_files(paths)
+        kept_before: set[str] = set()  # indexed by an earlier run, under its own --max-bytes
         if reread:  # the files kept from earlier runs are read again as well, not dropped
             given = set(files)
-            files += [Path(f) for f in old_files if Path(f) not in given and Path(f).is_file()]
+            kept_before = {f for f in old_files if Path(f) not in given and Path(f).is_file()}
+            files += [Path(f) for f in sorted(kept_before)]
         report.skipped.extend(missing)
         entries: dict[str, _Entry] = {}  # briefing id -> entry
         file_rows: list[tuple[str, str, int, float, str]] = []
@@ -189,7 +191,8 @@ def update_index(
             seen_paths.add(path)
             try:
                 st = f.stat()
-                if st.st_size > max_bytes:
+                limit = max(max_bytes, st.st_size) if path in kept_before else max_bytes
+                if st.st_size > limit:
                     raise SkippedFile(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit")
                 data = f.read_bytes()
             except OSError as exc:
@@ -207,7 +210,7 @@ def update_index(
                     file_rows.append((path, digest, st.st_size, st.st_mtime, row[0]))
                     continue
             try:
-                briefing = reader.parse_bytes(data, path, max_bytes=max_bytes)
+                briefing = reader.parse_bytes(data, path, max_bytes=limit)
             except SkippedFile as exc:
                 report.skipped.append({"file": path, "reason": str(exc)})
                 continue

@@ -134,14 +134,18 @@ def test_an_index_written_by_other_format_readers_reads_every_file_again(
     update_index(ix, [corpus / "briefing-2022-09-15.txt"], embedder)  # the .md is kept from before
     monkeypatch.setattr(reader, "PARSER_VERSION", reader.PARSER_VERSION + 1)
     started: list[int] = []
-    report = update_index(ix, [corpus / "briefing-2022-09-15.txt"], embedder, on_start=started.append)
+    named, kept = corpus / "briefing-2022-09-15.txt", corpus / "energy-2022-11-23.md"
+    kept.write_bytes(kept.read_bytes() + b"\n" * (named.stat().st_size + 1))  # over this run's limit
+    smaller = named.stat().st_size
+    report = update_index(ix, [named], embedder, on_start=started.append, max_bytes=smaller)
     # both files parsed and embedded again, the one not named this time included
     assert sorted(Path(f["file"]).name for f in report.files) == [
         "briefing-2022-09-15.txt",
         "energy-2022-11-23.md",
     ]
     assert started == [report.passages] and report.briefings == 2
-    assert (report.added, report.updated, report.removed) == (0, 0, 0)  # nothing changed on disk
+    assert not report.skipped  # the kept file was indexed under an earlier run's larger limit
+    assert (report.added, report.updated, report.removed) == (0, 1, 0)  # only the .md's bytes changed
     assert any("read again" in w["warning"] for w in report.warnings)
     gen = generations.current_generation(ix)
     assert gen is not None
