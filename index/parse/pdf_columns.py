@@ -129,6 +129,7 @@ def _text_on(groups: list[list[Char]], g: float, sides: tuple[int, ...]) -> bool
 def _fits(groups: list[list[Char]], g: float) -> bool:
     """The document's usual gutter suits this page: its rows leave it free, too few of them
     hold text on both sides to show it alone, and its left side reads as text."""
+    groups = [v for group in groups if (v := _visible(group))]
     crossing = sum(_crosses(group, g) for group in groups)
     split = sum(all(_sides(group, g)) and not _crosses(group, g) for group in groups)
     return (
@@ -146,22 +147,23 @@ def _sides(group: list[Char], g: float) -> tuple[list[Char], list[Char]]:
 
 def _size(chars: Iterable[Char]) -> float:
     """The size most of the characters are set in."""
-    sizes = Counter(round(float(c["size"]), 1) for c in chars)
+    sizes = Counter(round(float(c["size"]), 1) for c in _visible(chars))
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
 def _crosses(group: list[Char], g: float) -> bool:
     half = GUTTER_WIDTH / 2
-    return any(float(c["x0"]) < g + half and float(c["x1"]) > g - half for c in group)
+    return any(float(c["x0"]) < g + half and float(c["x1"]) > g - half for c in _visible(group))
 
 
 def reading_order(
     chars: list[Char], height: float, own: float | None, usual: float | None = None
 ) -> list[tuple[list[Char], float | None]]:
-    """The page's visible characters as rows in reading order, each with the right edge of its
-    column (None for the page's). `own` is the page's gutter (page_gutter), `usual` that of the
-    document's other pages of its width; with neither that suits it, rows are read one by one."""
-    groups = rows(_visible(chars))
+    """The page's characters as rows in reading order, each with the right edge of its column
+    (None for the page's). `own` is the page's gutter (page_gutter), `usual` that of the
+    document's other pages of its width; with neither that suits it, rows are read one by one.
+    Space characters stay with their row: pdf.py reads word gaps from them."""
+    groups = rows(chars)
     g = own if own is not None else usual if usual is not None and _fits(groups, usual) else None
     if g is None:
         return [(group, None) for group in groups]
@@ -201,7 +203,8 @@ def reading_order(
 
 def _notes(group: list[Char], g: float) -> bool:
     """Both sides of the row start with a note's number: a note at the foot of each column."""
-    texts = ["".join(c["text"] for c in sorted(side, key=lambda c: c["x0"])) for side in _sides(group, g)]
+    sides = _sides(_visible(group), g)
+    texts = ["".join(c["text"] for c in sorted(side, key=lambda c: c["x0"])) for side in sides]
     return all(_NOTE_NUMBER.match(t) for t in texts)
 
 
