@@ -41,14 +41,12 @@ from typing import Any
 
 from index.parse.docx import markers_before_stop
 from index.parse.layout import NOTES_HEADING, non_blank
-from index.parse.pdf_columns import page_gutter, reading_order
+from index.parse.pdf_columns import EDGE, NOTE_SIZE, page_gutter, reading_order
 from index.records import SkippedFile
 
 _SMALLER = 0.85  # a marker's size at most this share of its line's size
 _RAISED = 0.2  # or its bottom this share of the line's size above the line's bottom
-_NOTE_SIZE = 0.92  # footnote lines are set at most this share of the body size
 _HEADING_SIZE = 1.15  # heading lines at least this share of the body size
-_EDGE = 0.12  # headers and footers stand in this share of the page height at its top or bottom
 # A line numbered `1.`, `1)` or `[1]` is a note, never a running header or footer.
 _NUMBERED_NOTE = re.compile(r"^\s*(?:\[\d{1,4}\]|\d{1,3}[.)])\s")
 _BULLET = re.compile(r"^[•●▪◦‣∙■□➢►✓✔*–—-]\s*")
@@ -96,10 +94,12 @@ def _upright(chars: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [c for c in chars if c.get("upright", True) and c["text"]]
 
 
-def _gutters(raw: list[list[dict[str, Any]]], widths: list[float]) -> list[tuple[float | None, float | None]]:
+def _gutters(
+    upright: list[list[dict[str, Any]]], widths: list[float]
+) -> list[tuple[float | None, float | None]]:
     """Each page's own gutter (pdf_columns) and the usual one of the document's two-column pages
     of its width, for a page with too little text to show its own."""
-    own = [page_gutter(_upright(chars), w) for chars, w in zip(raw, widths, strict=True)]
+    own = [page_gutter(chars, w) for chars, w in zip(upright, widths, strict=True)]
     usual: dict[float, float] = {}
     for width in set(widths):
         found = [g for g, w in zip(own, widths, strict=True) if g is not None and w == width]
@@ -111,10 +111,10 @@ def _gutters(raw: list[list[dict[str, Any]]], widths: list[float]) -> list[tuple
 def _page_lines(
     chars: list[dict[str, Any]], page: int, height: float, gutters: tuple[float | None, float | None]
 ) -> list[_Line]:
-    """Group a page's characters into lines in reading order (pdf_columns: one column or two)
-    and write each line's text with `[n]` markers."""
+    """Group a page's upright characters into lines in reading order (pdf_columns: one column
+    or two) and write each line's text with `[n]` markers."""
     lines = []
-    for group, edge in reading_order(_upright(chars), height, *gutters):
+    for group, edge in reading_order(chars, height, *gutters):
         line = _line(group, page)
         if line is not None:
             line.edge = edge
@@ -189,7 +189,7 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[
         edge = {*range(min(2, len(lines))), *range(max(len(lines) - 2, 0), len(lines))}
         for i in sorted(edge):
             line = lines[i]
-            near_edge = line.top < _EDGE * heights[p] or line.bottom > (1 - _EDGE) * heights[p]
+            near_edge = line.top < EDGE * heights[p] or line.bottom > (1 - EDGE) * heights[p]
             if not near_edge:
                 continue
             if _NUMBERED_NOTE.match(line.text):
@@ -211,7 +211,7 @@ def _running_lines(pages: list[list[_Line]], heights: list[float]) -> set[tuple[
 def _split_notes(lines: list[_Line], body_size: float, height: float) -> int:
     """Index of the first line of the page-bottom notes block (len(lines) when there is none)."""
     start = len(lines)
-    while start > 0 and lines[start - 1].size <= _NOTE_SIZE * body_size and lines[start - 1].top > height / 2:
+    while start > 0 and lines[start - 1].size <= NOTE_SIZE * body_size and lines[start - 1].top > height / 2:
         start -= 1
     return start
 
@@ -249,8 +249,11 @@ def to_text(data: bytes) -> Converted:
     if not any(c["text"].strip() for chars in raw for c in chars):
         raise SkippedFile("no text layer (scanned PDF?)")
 
-    gutters = _gutters(raw, widths)
-    pages = [_page_lines(chars, n, heights[n - 1], gutters[n - 1]) for n, chars in enumerate(raw, start=1)]
+    upright = [_upright(chars) for chars in raw]
+    gutters = _gutters(upright, widths)
+    pages = [
+        _page_lines(chars, n, heights[n - 1], gutters[n - 1]) for n, chars in enumerate(upright, start=1)
+    ]
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:

@@ -44,8 +44,8 @@ MIN_ROWS = 6
 MIN_SIDE = 0.35
 MIN_FILL = 0.75
 PITCH = 1.6
-NOTE_SIZE = 0.92  # notes are set at most this share of the columns' text size (as in pdf.py)
-EDGE = 0.12  # running headers and footers stand in this share of the page height (as in pdf.py)
+NOTE_SIZE = 0.92  # notes are set at most this share of the text's size (here and in pdf.py)
+EDGE = 0.12  # running headers and footers stand in this share of the page height (here and in pdf.py)
 _LOW, _HIGH = 0.3, 0.7  # where on the page's width the gutter may lie
 _NOTE_NUMBER = re.compile(r"\s*(?:\d{1,3}|\[\d{1,3}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+)(?!\d)")
 
@@ -74,7 +74,7 @@ def _visible(chars: Iterable[Char]) -> list[Char]:
 
 def page_gutter(chars: list[Char], width: float) -> float | None:
     """The x of the gutter between this page's two columns of text, or None."""
-    groups = [g for g in rows(_visible(chars)) if g]
+    groups = rows(_visible(chars))
     if len(groups) < MIN_ROWS or width <= 0:
         return None
     lo, hi = int(_LOW * width), int(_HIGH * width)
@@ -98,7 +98,8 @@ def page_gutter(chars: list[Char], width: float) -> float | None:
     # The middle of the widest stretch of x where the most rows split.
     at = np.flatnonzero(counts == best)
     runs = np.split(at, np.flatnonzero(np.diff(at) > 1) + 1)
-    g = float(xs[max(runs, key=len)[len(max(runs, key=len)) // 2]])
+    widest = max(runs, key=len)
+    g = float(xs[widest[len(widest) // 2]])
     return g if _text_on(groups, g, sides=(0, 1)) else None
 
 
@@ -130,10 +131,10 @@ def _fits(groups: list[list[Char]], g: float) -> bool:
     """The document's usual gutter suits this page: its rows leave it free, too few of them
     hold text on both sides to show it alone, and its left side reads as text."""
     groups = [v for group in groups if (v := _visible(group))]
-    crossing = sum(_crosses(group, g) for group in groups)
-    split = sum(all(_sides(group, g)) and not _crosses(group, g) for group in groups)
+    crosses = [_crosses(group, g) for group in groups]
+    split = sum(all(_sides(group, g)) and not c for group, c in zip(groups, crosses, strict=True))
     return (
-        crossing <= MAX_CROSSING * len(groups)
+        sum(crosses) <= MAX_CROSSING * len(groups)
         and 1 <= split < _enough(len(groups))
         and _text_on(groups, g, sides=(0,))
     )
