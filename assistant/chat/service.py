@@ -85,17 +85,10 @@ class _OneAtATime:
         self.follows_instructions = inner.follows_instructions
         self.lock = threading.Lock()
 
-    def stream(
-        self,
-        system: str,
-        user: str,
-        *,
-        max_tokens: int = 256,
-        stop: list[str] | None = None,
-        logprobs: list[float] | None = None,
-    ) -> Iterator[str]:
+    def stream(self, system: str, user: str, **options: Any) -> Iterator[str]:
+        """The model's stream (Generator.stream's options passed on as they are), one at a time."""
         with self.lock:
-            yield from self.inner.stream(system, user, max_tokens=max_tokens, stop=stop, logprobs=logprobs)
+            yield from self.inner.stream(system, user, **options)
 
     def __getattr__(self, name: str) -> Any:
         """The rest (e.g. continuation_logprob, for reranking) is the model's own."""

@@ -84,16 +84,9 @@ class LazyGenerator:
                 self._model = model
             return self._model
 
-    def stream(
-        self,
-        system: str,
-        user: str,
-        *,
-        max_tokens: int = 256,
-        stop: list[str] | None = None,
-        logprobs: list[float] | None = None,
-    ) -> Iterator[str]:
-        return self.loaded.stream(system, user, max_tokens=max_tokens, stop=stop, logprobs=logprobs)
+    def stream(self, system: str, user: str, **options: Any) -> Iterator[str]:
+        """The loaded model's stream (Generator.stream's options passed on as they are)."""
+        return self.loaded.stream(system, user, **options)
 
 
 def reader_name(s: Settings, main: Any = None) -> str | None:
