@@ -97,10 +97,10 @@ def compute_features(
     questions: list[dict[str, Any]], index_dir: Path, embedder_name: str
 ) -> tuple[np.ndarray, float]:
     """(n, 3) signals of each question as assistant.answer.gate.evidence measures them; seconds taken."""
-    from assistant.models.loading import load_embedder
-    from index.search.hybrid import Searcher
+    from assistant.factory import open_searcher
+    from assistant.settings import Settings
 
-    searcher = Searcher(index_dir, load_embedder(embedder_name))
+    searcher = open_searcher(Settings.load(index=index_dir, embedder=embedder_name))
     X = np.zeros((len(questions), len(SIGNALS)))
     t0 = time.perf_counter()
     try:

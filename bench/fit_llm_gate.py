@@ -66,17 +66,13 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
     todo = [q for q in questions if q["id"] not in done]
     if not todo:
         return done
-    from assistant.answer.pipeline import question_language
-    from assistant.answer.rerank import LikelihoodReranker
-    from assistant.models.llm import LlamaCppGenerator
-    from assistant.models.loading import load_embedder
-    from assistant.models.resolve import resolve_llm
-    from index.search.hybrid import Searcher
-    from index.store.embed import DEFAULT_EMBEDDER
+    from assistant.answer.stages.understand import question_language
+    from assistant.factory import open_assistant
+    from assistant.settings import Settings
 
-    searcher = Searcher(index_dir, load_embedder(DEFAULT_EMBEDDER))
-    generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
-    reranker = LikelihoodReranker(generator)
+    assistant = open_assistant(Settings.load(index=index_dir), reader=None)
+    searcher, generator, reranker = assistant.searcher, assistant.generator, assistant.reranker
+    assert reranker is not None, "the default LLM scores in process"
     cache.parent.mkdir(parents=True, exist_ok=True)
     print(f"measuring {len(todo)} questions ({len(done)} cached) ...", flush=True)
     t0 = time.perf_counter()

@@ -11,14 +11,13 @@ from __future__ import annotations
 import itertools
 import math
 import re
-import tomllib
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import prompts
+from assistant.settings import QuoteSettings
 from index.store.lexical import tokenize, without_question_words
 
 if TYPE_CHECKING:
@@ -279,25 +278,11 @@ _WH = {
 _DATE_WORDS = re.compile(
     r"\d{4}|\b\d{1,2}(er)? [a-zéû]+\b|hier|yesterday|aujourd'hui|today|ce matin|this morning"
 )
-# Chosen on the dev set; the file's header says how to measure them. The retrieval prior of a
-# sentence is SCORE_WEIGHT per unit of fused score below the top passage, so a close second can
-# win on a better sentence match but a distant one cannot; without scores (hand-made contexts),
-# RANK_WEIGHT / (rank + 1). The quote is the sentence that answers, so the user reads the answer
-# at once: a neighbour only when the sentence cannot be read alone, the bullet's second-best
-# sentence only when it scores nearly as well (a paraphrased question often matches the sentence
-# before the answer's as well), and caps on both (QUOTE_RULE).
-_FITTED = tomllib.loads(Path(__file__).with_name("extract.toml").read_text(encoding="utf-8"))
-SCORE_WEIGHT: float = _FITTED["SCORE_WEIGHT"]
-RANK_WEIGHT: float = _FITTED["RANK_WEIGHT"]
-TYPE_BONUS: float = _FITTED["TYPE_BONUS"]  # the sentence holds what "how many / when / who" asks
-MIN_SHARE: float = _FITTED["MIN_SHARE"]  # of the question's IDF mass, else it is not answered
-MAX_QUOTE_CHARS: int = _FITTED["MAX_QUOTE_CHARS"]
-MAX_QUOTES_CHARS: int = _FITTED["MAX_QUOTES_CHARS"]
-MIN_SENTENCE_CHARS: int = _FITTED["MIN_SENTENCE_CHARS"]  # shorter: quoted with a neighbour
-SECOND_MARGIN: float = _FITTED["SECOND_MARGIN"]  # of score, for the bullet's second-best sentence
-# First words that point back to the sentence before (accents and case folded; "c" is "C'est").
-ANAPHORA: frozenset[str] = frozenset(_FITTED["ANAPHORA"])
-WIDEN_TO: int = _FITTED["WIDEN_TO"]  # > 1: whole neighbours instead of the anaphora rule
+# The constants of the quoting rule and the sentence ranking are in extract.toml, read into
+# QuoteSettings (assistant/settings.py). The quote is the sentence that answers, so the user reads
+# the answer at once, widened by its neighbours within caps; the bullet's second-best sentence is
+# quoted too when it scores nearly as well (a paraphrased question often matches the sentence
+# before the answer's as well).
 
 
 def _holds(kind: str, sentence: str, question: str) -> bool:
@@ -326,42 +311,13 @@ def _stems(text: str) -> set[str]:
     return set(tokenize(text, "fr")) | set(tokenize(text, "en"))
 
 
-@dataclass(frozen=True)
-class QuoteRule:
-    """How much of the best sentence's passage is quoted (constants in extract.toml).
-
-    The best sentence alone, with its predecessor when it cannot be read alone (it starts with
-    a pronoun or a demonstrative, or is shorter than `min_chars`; a short first sentence takes
-    its successor instead), within `max_quote_chars`; and the passage's second-best sentence
-    when its score is within `second_margin` of the best's, within `max_quotes_chars` in all.
-    `widen_to` > 1 grows the quote instead by whole neighbours up to that many sentences (`widen`).
-    """
-
-    widen_to: int = 1
-    min_chars: int = 0
-    anaphora: frozenset[str] = frozenset()
-    second_margin: float = math.inf
-    max_quote_chars: int = 450
-    max_quotes_chars: int = 700
-
-
-QUOTE_RULE = QuoteRule(
-    widen_to=WIDEN_TO,
-    min_chars=MIN_SENTENCE_CHARS,
-    anaphora=ANAPHORA,
-    second_margin=SECOND_MARGIN,
-    max_quote_chars=MAX_QUOTE_CHARS,
-    max_quotes_chars=MAX_QUOTES_CHARS,
-)
-
-
 def extractive_answer(
     question: str,
     context: Sequence[ContextPassage],
     language: str,
-    min_share: float = MIN_SHARE,
+    min_share: float | None = None,
     match: tuple[str, str] | None = None,
-    rule: QuoteRule | None = None,
+    rule: QuoteSettings | None = None,
 ) -> Verified:
     """Answer with the sentence of the passages that best matches the question, quoted verbatim and cited.
 
@@ -369,19 +325,20 @@ def extractive_answer(
     context does not answer, and the pipeline lowers it once its own retrieval-level gate has
     decided the briefings answer. The quote is the best sentence, with its predecessor when it
     cannot be read alone and the bullet's second-best sentence when that one scores nearly as
-    well (`QuoteRule`, default QUOTE_RULE), the two quotes joined by " … ". One bullet is cited,
+    well (`rule`, default extract.toml's), the two quotes joined by " … ". One bullet is cited,
     since quoting another bullet's best sentence lowered citation precision more than it added
     answers on the dev set.
     `match` = (text, its language) is matched instead of the question, which still sets the
     answer's language: the question translated into the briefings' language (assistant/answer/translate.py).
     """
     language = lang(language)
-    candidates = rank_sentences(question, context, language, min_share, match)
+    rule = rule or QuoteSettings.fitted()
+    candidates = rank_sentences(question, context, language, min_share, match, rule)
     if not candidates:
         return Verified(ABSTAIN[language], [], abstained=True)
     best = candidates[0]
     p = best.passage
-    spans = _quote_spans(best, candidates, rule or QUOTE_RULE)
+    spans = _quote_spans(best, candidates, rule)
     quotes = tuple(p.text[s:e] for s, e in spans if s < e)
     if not quotes:
         return Verified(ABSTAIN[language], [], abstained=True)
@@ -393,16 +350,20 @@ def rank_sentences(
     question: str,
     context: Sequence[ContextPassage],
     language: str,
-    min_share: float = MIN_SHARE,
+    min_share: float | None = None,
     match: tuple[str, str] | None = None,
+    rule: QuoteSettings | None = None,
 ) -> list[_Candidate]:
-    """The passages' sentences that share at least `min_share` of the question, best first.
+    """The passages' sentences that share at least `min_share` (default the rule's) of the
+    question, best first.
 
     A sentence scores the IDF-weighted share of the question's stems it contains (IDF over
     the context's sentences, so a word in every passage counts little; a stem found nowhere
     weighs most), plus a retrieval prior (fused score, else rank) and a bonus when it holds the
     kind of thing the question asks for.
     """
+    rule = rule or QuoteSettings.fitted()
+    min_share = rule.min_share if min_share is None else min_share
     probe, probe_language = match or (question, lang(language))
     # Interrogatives ("quand", "comment") say what is asked, not what about: a sentence that
     # happens to hold one is no better for it.
@@ -426,28 +387,28 @@ def rank_sentences(
         if share < min_share:
             continue
         if top is not None and None not in scores:
-            prior = SCORE_WEIGHT * (float(p.score or 0.0) - top)
+            prior = rule.score_weight * (float(p.score or 0.0) - top)
         else:
-            prior = RANK_WEIGHT / (rank + 1)
+            prior = rule.rank_weight / (rank + 1)
         score = share + prior
         if any(_holds(k, p.text[s:e], question) for k in wanted):
-            score += TYPE_BONUS
+            score += rule.type_bonus
         candidates.append(_Candidate(score, rank, index, p, s, e))
     candidates.sort(key=lambda c: (-c.score, c.rank, c.start))
     return candidates
 
 
-def needs_context(sentence: str, rule: QuoteRule) -> bool:
+def needs_context(sentence: str, rule: QuoteSettings) -> bool:
     """Can the sentence not be read alone: it is short, or its first word points back
     ("Il", "Cette", "C'est", "They") to what the sentence before it names?"""
-    if len(sentence) < rule.min_chars:
+    if len(sentence) < rule.min_sentence_chars:
         return True
     first = re.match(r"\W*([^\W\d_]+)", sentence)
     return first is not None and fold(first.group(1)) in rule.anaphora
 
 
 def _quote_spans(
-    best: _Candidate, candidates: Sequence[_Candidate], rule: QuoteRule
+    best: _Candidate, candidates: Sequence[_Candidate], rule: QuoteSettings
 ) -> list[tuple[int, int]]:
     """The quoted spans of the best sentence's passage, in reading order: the best sentence
     (with the neighbour it needs, or widened), and the passage's second-best sentence when it
@@ -469,7 +430,7 @@ def _quote_spans(
     return [trim_quote(text, s, e) for s, e in spans]
 
 
-def _with_neighbour(text: str, index: int, rule: QuoteRule) -> tuple[int, int]:
+def _with_neighbour(text: str, index: int, rule: QuoteSettings) -> tuple[int, int]:
     """Sentence `index` of `text`, with its predecessor when it cannot be read alone (a short
     first sentence takes its successor), as long as the two stay within `rule.max_quote_chars`."""
     spans = split_sentences(text)
@@ -478,7 +439,7 @@ def _with_neighbour(text: str, index: int, rule: QuoteRule) -> tuple[int, int]:
         return start, end
     if index > 0 and end - spans[index - 1][0] <= rule.max_quote_chars:
         return spans[index - 1][0], end
-    short = len(text[start:end]) < rule.min_chars
+    short = len(text[start:end]) < rule.min_sentence_chars
     if index == 0 and len(spans) > 1 and short and spans[1][1] - start <= rule.max_quote_chars:
         return start, spans[1][1]
     return start, end

@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -429,8 +429,15 @@ _ABSTENTION = re.compile(
 )
 
 
-def verify(answer: str, context: Sequence[ContextPassage], question: str, language: str) -> Verified:
-    """Check an LLM answer against its context; see the module docstring for the rules."""
+def verify(
+    answer: str,
+    context: Sequence[ContextPassage],
+    question: str,
+    language: str,
+    fallback: Callable[[], Verified] | None = None,
+) -> Verified:
+    """Check an LLM answer against its context; see the module docstring for the rules. With no
+    verified quote left, the answer is `fallback()` (default: the extractive answer to `question`)."""
     checker = _Checker(context, language)
     answer = drop_invisible(answer)
     spans = split_sentences(answer)
@@ -445,7 +452,7 @@ def verify(answer: str, context: Sequence[ContextPassage], question: str, langua
         if _ABSTENTION.search(fold(normalise(answer).text)):
             checker.note("abstention", answer)
             return Verified(ABSTAIN[checker.language], [], checker.changes, abstained=True)
-        result = extractive_answer(question, context, checker.language)
+        result = fallback() if fallback else extractive_answer(question, context, checker.language)
         checker.note("fallback", answer, result.text, reason="no verified quote left")
         result.changes = checker.changes + result.changes
         result.fallback = True  # even when the extractive answer abstains: logs tell them apart

@@ -17,11 +17,11 @@ from typing import Any
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
-from assistant.answer.pipeline import question_language
 from assistant.answer.rewrite import Turn
 from assistant.chat import render
-from assistant.chat.service import AskOptions, ChatService
+from assistant.chat.service import ChatService, Request
 from assistant.chat.uploads import ALLOWED_SUFFIXES, DEFAULT_MAX_UPLOAD_BYTES
+from index.search.hybrid import Filters
 
 EXAMPLES = [
     "Combien UBS a-t-elle payé pour racheter Credit Suisse ?",
@@ -76,27 +76,18 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
         if not question:
             yield chat, gr.skip(), turns, gr.skip()
             return
-        options = AskOptions(
-            k=int(k),
-            llm=model or None,
-            language=language,
-            date_from=_check_date(date_from, "From"),
-            date_to=_check_date(date_to, "To"),
-        )
+        filters = Filters(_check_date(date_from, "From"), _check_date(date_to, "To"))
+        request = Request(k=int(k), llm=model or None, language=language, filters=filters)
         history = [Turn(t.question, t.answer.text) for t in turns]
         chat = [*chat, {"role": "user", "content": render.text(question)}]
-        shown_lang = (
-            language if language in ("fr", "en") else question_language(question, service.languages())
-        )
-        pending = {"role": "assistant", "content": render.waiting_html("searching", "", 0, "", shown_lang)}
-        yield [*chat, pending], gr.skip(), turns, ""
+        yield chat, gr.skip(), turns, ""
         try:
-            for step in service.ask_stream(question, history, options):
+            for step in service.ask_stream(question, history, request):
                 if step.answer is None:
                     pending = {
                         "role": "assistant",
                         "content": render.waiting_html(
-                            step.stage, step.model, step.tokens, step.draft, shown_lang
+                            step.stage, step.model, step.tokens, step.draft, step.language
                         ),
                     }
                     yield [*chat, pending], gr.skip(), turns, gr.skip()
@@ -238,15 +229,14 @@ def _report_markdown(result: Any) -> str:
 def serve(args: argparse.Namespace) -> int:
     """Start the page (blocks until interrupted)."""
     from assistant.chat.auth import AuthError, credentials
-    from assistant.cli.common import UsageError, settings_from
+    from assistant.errors import UsageError
+    from assistant.settings import Settings
 
     try:
         pairs = credentials(args.host, args.share, args.auth, args.auth_file)
     except AuthError as exc:
         raise UsageError(str(exc)) from exc
-    settings = settings_from(args)
-    if args.k:
-        settings.k = args.k
+    settings = Settings.from_args(args)
     service = ChatService(settings)
     service.generator(None)  # load the configured model now: a damaged file fails here, with its fix
     demo = build_app(service)

@@ -15,13 +15,14 @@ from typing import Any
 
 import numpy as np
 
-from assistant.cli.ask import build_assistant
-from assistant.cli.common import UsageError, add_common
+from assistant.cli.ask import open_for
+from assistant.errors import UsageError
+from assistant.settings import add_flags
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
-    add_common(p, llm=True, reader=True)
+    add_flags(p, llm=True, reader=True)
     p.add_argument("questions", type=Path)
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="a random sample of this many questions (seed 0)")
@@ -108,7 +109,7 @@ def sample(
 
 def run(args: argparse.Namespace) -> int:
     rows = sample(load_questions(args.questions), args.limit, keep_unanswerable=args.keep_unanswerable)
-    assistant = build_assistant(args, llm=not args.no_llm)
+    assistant = open_for(args, llm=not args.no_llm)
     result = measure(assistant, rows)
     if args.json:
         print(json.dumps(result))

@@ -7,13 +7,13 @@ import json
 import sys
 from typing import Any
 
-from assistant.cli.common import add_common, settings_from
 from assistant.models.loading import load_embedder
+from assistant.settings import Settings, add_flags
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("index", help="index briefing files and folders (incremental)")
-    add_common(p)
+    add_flags(p)
     p.add_argument("paths", nargs="+", help="files or folders (.txt, .md, .html, .docx, .odt, .pdf)")
     p.add_argument("--json", action="store_true", help="print the summary as JSON, no progress bar")
     p.add_argument(
@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     from index.store.builder import set_aside_line, update_index
 
-    s = settings_from(args)
+    s = Settings.from_args(args)
     embedder = load_embedder(s.embedder)
     kwargs: dict[str, Any] = {"rebuild": args.rebuild, "hnsw_threshold": s.hnsw_threshold}
     kwargs["max_bytes"] = args.max_bytes or s.max_file_bytes

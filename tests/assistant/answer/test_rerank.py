@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
-from assistant.answer.gate import LIKELIHOOD_MODEL
 from assistant.answer.pipeline import AnswerSettings, Assistant
 from assistant.answer.rerank import LikelihoodReranker, reranker_for
+from assistant.settings import GateSettings
 from index.search.hybrid import Searcher
 from tests.helpers.corpus import hit, indexed
 from tests.helpers.generators import ScriptedGenerator
+
+LIKELIHOOD_MODEL = GateSettings.fitted().likelihood_model
 
 
 class WordScorer:
@@ -102,7 +105,10 @@ def test_another_model_reranks_answers_but_never_scores_abstentions(searcher: Se
     assert assistant.reranker is not None and not assistant.reranker.calibrated
     a = assistant.ask("Quel temps fera-t-il au printemps prochain ?")
     assert a.abstained and gen.prefixes == []
-    assistant.reranker.margin = math.inf  # as if every search were a close call
+    s = assistant.settings
+    assistant.settings = replace(
+        s, reranking=replace(s.reranking, margin=math.inf)
+    )  # every search a close call
     a = assistant.ask("Qui a démenti la rumeur sur l'OTSC ?")
     assert not a.abstained and len(gen.prefixes) == 4 and "rerank_ms" in a.timings
     assert Assistant(searcher, gen, AnswerSettings(rerank=False)).reranker is None

@@ -85,7 +85,7 @@ def test_search_shows_each_passages_section(
 ) -> None:  # type: ignore[no-untyped-def]
     """The human output names the headings a passage sits under, and a note the sections of the
     passages citing it; `--json` has them as "section"."""
-    from assistant.cli.main import main
+    from assistant.main import main
     from tests.helpers.corpus import KAZAKHSTAN, SECTIONED, indexed
 
     briefings = {"wa-2024-02-01.md": SECTIONED, "briefing-2022-09-15.txt": KAZAKHSTAN}
