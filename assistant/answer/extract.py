@@ -232,15 +232,11 @@ def format_date(iso: str | None, language: str) -> str | None:
 
 
 def attribution(passage: ContextPassage, language: str) -> str:
-    """The lead-in naming the briefing: « Selon le briefing du 15 septembre 2022, »."""
-    date = format_date(passage.briefing_date, language)
-    if lang(language) == "fr":
-        if date:
-            return f"Selon le briefing du {date}, "
-        return f"Selon le briefing {passage.file}, " if passage.file else "Selon un briefing, "
-    if date:
-        return f"According to the briefing of {date}, "
-    return f"According to the briefing {passage.file}, " if passage.file else "According to a briefing, "
+    """The lead-in naming the briefing: « Selon le briefing du 15 septembre 2022, » (prompts/labels)."""
+    words = prompts.labels(lang(language))
+    if date := format_date(passage.briefing_date, language):
+        return words["according_dated"].format(date=date)
+    return words["according_file"].format(file=passage.file) if passage.file else words["according"]
 
 
 def render_quote(quote: str, language: str) -> str:

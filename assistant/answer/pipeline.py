@@ -70,6 +70,17 @@ SEARCH_STAGES: tuple[Stage, ...] = (REWRITE, TRANSLATE, RETRIEVE, RERANK)
 MODEL_ERRORS = (GenerationError, ModelError)
 
 
+def timing_keys(stages: Sequence[Stage] = ANSWER_STAGES) -> list[str]:
+    """The keys an answer's timings may have: always the first three, a stage's when it ran."""
+    always = ["retrieve_ms", "first_token_ms", "total_ms"]
+    return always + [k for k in dict.fromkeys(s.timing for s in stages) if k and k not in always]
+
+
+def model_keys(stages: Sequence[Stage] = ANSWER_STAGES) -> list[str]:
+    """The keys of an answer's `model`: the models' names, then an optional model's error."""
+    return ["llm", "embedder", "reader"] + [f"{s.optional_model}_error" for s in stages if s.optional_model]
+
+
 def with_stage(stages: Sequence[Stage], name: str, run: Callable[[State, Tools], State]) -> tuple[Stage, ...]:
     """`stages` with stage `name` running `run` instead (a measurement that watches one stage)."""
     if name not in {stage.name for stage in stages}:

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.labels import labels as _labels
 from assistant.answer.pipeline import Answer
+from prompts import labels as _labels
 
 _MD = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~"}
 _MARKER = re.compile(r"\[(\d+)\]")

@@ -49,7 +49,7 @@ def open_for(args: argparse.Namespace, *, llm: bool = True) -> Any:
 
 def _print_answer(answer: Any) -> None:
     """The answer, then where each quote comes from, labelled in the answer's language."""
-    from assistant.answer.labels import labels
+    from prompts import labels
 
     lab = labels(answer.language)
 

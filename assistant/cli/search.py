@@ -35,7 +35,7 @@ def add_parser(sub: Any) -> None:
         "LLM translates it and both are searched, as `ask` does: about 0.5 s)",
     )
     p.add_argument("query", nargs="?", help="the question")
-    p.add_argument("-k", dest="top", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("-k", dest="top", metavar="K", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
         "--jsonl", type=Path, help="read one {'question': …} object per line; print one result per line"

@@ -130,23 +130,49 @@ def _parse_line(line: str, number: int, where: str, base: Path) -> ModelEntry:
     sha_value = None if sha == "-" else sha.lower()
     if sha_value is not None and not SHA256_HEX.fullmatch(sha_value):
         raise RegistryError(f"{where}: sha256 must be 64 hex digits or '-', not {sha!r}")
-    exact: int | None = None
-    hint: str | None = None
-    if size.isdigit():
-        exact = int(size)
-    elif _SIZE_HINT.fullmatch(size):
-        hint = size
-    elif size != "-":
-        raise RegistryError(f"{where}: size must be bytes (digits), '~1.1G' or '-', not {size!r}")
+    exact, hint = _size(size, where)
     if not licence:
         raise RegistryError(f"{where}: the licence column is empty")
+    kind, fields = _source(source, role, sha_value is not None and exact is not None, where, base)
+    return ModelEntry(
+        name=name,
+        role=cast(Role, role),
+        is_default=default == "default",
+        source=source,
+        kind=kind,
+        sha256=sha_value,
+        size=exact,
+        size_hint=hint,
+        licence=licence,
+        note=note,
+        line=number,
+        **fields,
+    )
+
+
+def _size(size: str, where: str) -> tuple[int | None, str | None]:
+    """(exact bytes, or a hint like '~1.1G') of the size column."""
+    if size.isdigit():
+        return int(size), None
+    if _SIZE_HINT.fullmatch(size):
+        return None, size
+    if size != "-":
+        raise RegistryError(f"{where}: size must be bytes (digits), '~1.1G' or '-', not {size!r}")
+    return None, None
+
+
+def _source(
+    source: str, role: str, checked: bool, where: str, base: Path
+) -> tuple[SourceKind, dict[str, Any]]:
+    """The source column's kind and the entry fields it gives; `checked`: the size and sha256
+    are both known."""
     fields: dict[str, Any] = {}
     if source.startswith("pypi:") and "{" in source:
         kind: SourceKind = "pypi"
         fields = {"parts": split_packages(source, where), "version": source.rsplit("==", 1)[1]}
         if role != "llm":
             raise RegistryError(f"{where}: only an llm (one GGUF file) can be split across packages")
-        if sha_value is None or exact is None:
+        if not checked:
             raise RegistryError(
                 f"{where}: a model split across packages needs its exact size and sha256 (the parts "
                 "come from third parties: the assembled file is checked against them)"
@@ -171,20 +197,7 @@ def _parse_line(line: str, number: int, where: str, base: Path) -> ModelEntry:
         fields = {"path": p if p.is_absolute() else base / p}
     else:
         raise RegistryError(f"{where}: the source column is empty")
-    return ModelEntry(
-        name=name,
-        role=cast(Role, role),
-        is_default=default == "default",
-        source=source,
-        kind=kind,
-        sha256=sha_value,
-        size=exact,
-        size_hint=hint,
-        licence=licence,
-        note=note,
-        line=number,
-        **fields,
-    )
+    return kind, fields
 
 
 def split_packages(source: str, where: str = "source") -> tuple[str, ...]:

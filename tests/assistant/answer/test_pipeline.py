@@ -225,7 +225,9 @@ def test_a_follow_ups_quote_is_chosen_for_the_question_it_was_understood_as(deni
 
 def test_a_follow_up_reaches_the_answer_prompt_as_it_was_understood(searcher: Searcher) -> None:
     standalone = "Qui a démenti la rumeur sur le Kazakhstan et l'OTSC ?"
-    gen = ScriptedGenerator(reply=lambda _system, user: standalone if "---" not in user and "Q:" in user else "")
+    gen = ScriptedGenerator(
+        reply=lambda _system, user: standalone if "---" not in user and "Q:" in user else ""
+    )
     history = [Turn("Que s'est-il passé au sujet du Kazakhstan et de l'OTSC ?")]
     a = Assistant(searcher, gen, AnswerSettings(k=4)).ask("Et qui l'a démenti ?", history)
     assert a.standalone_question == standalone
