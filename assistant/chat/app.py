@@ -22,6 +22,7 @@ from assistant.answer.rewrite import Turn
 from assistant.chat import render
 from assistant.chat.service import AskOptions, ChatService
 from assistant.chat.uploads import ALLOWED_SUFFIXES, DEFAULT_MAX_UPLOAD_BYTES
+from index.parse import formats
 
 EXAMPLES = [
     "Combien UBS a-t-elle payé pour racheter Credit Suisse ?",
@@ -114,7 +115,7 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
 
     def add_briefings(files: list[str] | None, progress: Any = gr.Progress()) -> tuple[str, str, Any]:  # noqa: B008
         if not files:
-            return status(), "Choose one or more .txt, .md or .html files first.", gr.skip()
+            return status(), f"Choose one or more {formats.describe()} files first.", gr.skip()
         progress(0, desc="Indexing")
         pairs = [(Path(f).name, Path(f)) for f in files]
         result = service.add_files(
@@ -161,7 +162,7 @@ def build_app(service: ChatService, *, max_upload_bytes: int = DEFAULT_MAX_UPLOA
                 sources = gr.HTML(render.sources_html([]), elem_id="sources")
         with gr.Accordion("Add briefings", open=False, elem_id="add-briefings"):
             gr.Markdown(
-                f"Text, Markdown, HTML, Word, OpenDocument or PDF briefings ({', '.join(ALLOWED_SUFFIXES)}), several at once, "
+                f"{formats.describe()} briefings, several at once, "
                 f"up to {max_upload_bytes // (1024 * 1024)} MB each. They are copied to "
                 f"`{service.uploads_dir}` and indexed incrementally."
             )

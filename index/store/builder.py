@@ -23,16 +23,13 @@ from typing import Any
 
 import numpy as np
 
-from index.parse import reader
+from index.parse import formats, reader
 from index.parse.decode import DEFAULT_MAX_BYTES
 from index.records import Briefing, SkippedFile
 from index.store import database, generations, vectors
 from index.store.embed import Embedder
 from index.store.lexical import LexicalIndex, tokenize, with_bigrams
 from index.store.representation import briefing_text, char_grams, passage_texts
-
-EXTENSIONS = {".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".odt", ".pdf"}
-
 
 # A file whose set-aside characters are over this share of its non-blank ones gets a warning.
 MOSTLY_SET_ASIDE = 0.5
@@ -102,7 +99,7 @@ def collect_files(paths: Iterable[str | Path]) -> tuple[list[Path], list[dict[st
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     f = Path(root) / name
-                    if f.suffix.lower() in EXTENSIONS and not name.startswith("."):
+                    if formats.is_supported(f) and not name.startswith("."):
                         found[f.resolve()] = None
         elif p.is_file():
             found[p.resolve()] = None
