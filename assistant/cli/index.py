@@ -9,12 +9,13 @@ from typing import Any
 
 from assistant.models.loading import load_embedder
 from assistant.settings import Settings, add_flags
+from index.parse import formats
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("index", help="index briefing files and folders (incremental)")
     add_flags(p)
-    p.add_argument("paths", nargs="+", help="files or folders (.txt, .md, .html, .docx, .odt, .pdf)")
+    p.add_argument("paths", nargs="+", help=f"files or folders: {formats.describe()}")
     p.add_argument("--json", action="store_true", help="print the summary as JSON, no progress bar")
     p.add_argument(
         "--rebuild", action="store_true", help="start from an empty index (e.g. after changing embedder)"
