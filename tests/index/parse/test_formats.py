@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from assistant.chat.uploads import ALLOWED_SUFFIXES, store_uploads
-from assistant.cli.main import build_parser
+from assistant.main import build_parser
 from index.parse import formats, reader
 from index.records import Briefing
 from index.store.builder import collect_files
