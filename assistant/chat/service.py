@@ -24,6 +24,7 @@ from assistant.factory import open_assistant, open_searcher
 from assistant.models.llm import Generator
 from assistant.models.loading import load_embedder
 from assistant.settings import Settings
+from index.parse import formats
 from index.search.hybrid import Filters, Hit, Searcher
 from index.store import generations
 from index.store.builder import IndexReport, update_index
@@ -62,7 +63,7 @@ class UploadResult:
 def sample_briefings() -> list[Path]:
     """The briefings shipped with the package for a first run (assistant/samples)."""
     folder = resources.files("assistant") / "samples"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".txt", ".md", ".html")))
+    return sorted(Path(str(p)) for p in folder.iterdir() if formats.is_supported(p.name))
 
 
 class _SharedSearcher:

@@ -140,10 +140,7 @@ def _is_docstring(tree: ast.Module, node: ast.Constant) -> bool:
 
 
 # Files whose suffixes name a fixed set of files rather than what may be indexed.
-NOT_LISTS_OF_FORMATS = {
-    ROOT / "index" / "parse" / "formats.py",
-    ROOT / "assistant" / "chat" / "service.py",  # the formats the shipped samples come in
-}
+NOT_LISTS_OF_FORMATS = {ROOT / "index" / "parse" / "formats.py"}
 
 
 def test_no_list_of_suffixes_is_written_outside_the_registry() -> None:
