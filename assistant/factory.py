@@ -19,7 +19,7 @@ _LOAD = object()  # a model not given: load it from the settings
 
 def open_searcher(settings: Settings, embedder: Any = None) -> Searcher:
     """The searcher on the live index, with the settings' embedder and fusion weights."""
-    return Searcher(settings.index_dir, embedder or load_embedder(settings.embedder), settings.fusion)
+    return Searcher(settings.index_dir, embedder or load_embedder(settings.embedder_for()), settings.fusion)
 
 
 def open_assistant(

@@ -187,7 +187,8 @@ def _whole_number(value: object) -> int:
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = field(default_factory=default_index_dir)
-    embedder: str = DEFAULT_EMBEDDER
+    # None: the embedder that built the index, or DEFAULT_EMBEDDER for a new one (Settings.embedder_for)
+    embedder: str | None = None
     llm: str = DEFAULT_LLM
     llm_url: str | None = None
     reader: str | None = None  # None: chosen as the module says; NO_READER: no short answer
@@ -199,6 +200,18 @@ class Settings:
     @property
     def k(self) -> int:
         return self.answer.k
+
+    def embedder_for(self) -> str:
+        """The embedder to open: the one named, else the one that built the index (so an index keeps
+        answering with its own), else the default for a new index."""
+        from index.store import generations
+
+        if self.embedder:
+            return self.embedder
+        gen = generations.current_generation(self.index_dir)
+        if gen is not None:
+            return str(generations.embedder_of(generations.read_manifest(gen))["name"])
+        return DEFAULT_EMBEDDER
 
     @classmethod
     def load(cls, **flags: Any) -> Settings:
@@ -250,7 +263,10 @@ class Settings:
 def add_flags(p: argparse.ArgumentParser, *, llm: bool = False, reader: bool = False) -> None:
     """The flags that are settings, shared by the commands (read back by Settings.from_args)."""
     p.add_argument("--index", type=Path, help="index directory (default: user data dir, or $BRIEFING_INDEX)")
-    p.add_argument("--embedder", help="embedder name from models.txt, or a path (default: all-MiniLM-L6-v2)")
+    p.add_argument(
+        "--embedder",
+        help=f"embedder name from models.txt, or a path (default: the index's own; {DEFAULT_EMBEDDER} for a new index)",
+    )
     if llm:
         p.add_argument("--llm", help=f"LLM name from models.txt, or a .gguf path (default: {DEFAULT_LLM})")
         p.add_argument(

@@ -131,7 +131,7 @@ def main() -> None:
         questions: list[Question] = write_corpus(folder)
         index_dir = args.index or Path(tmp) / "index"
         settings = Settings.load(index=index_dir)
-        embedder = load_embedder(settings.embedder)
+        embedder = load_embedder(settings.embedder_for())
         report = update_index(index_dir, [folder], embedder)
         for skipped in report.skipped:
             print(f"skipped {skipped['file']}: {skipped['reason']}", file=sys.stderr)

@@ -115,7 +115,7 @@ def main() -> None:
 
     weights = FusionWeights(**json.loads(args.weights)) if args.weights else FusionWeights()
     settings = replace(Settings.load(index=args.index, llm=args.translator), fusion=weights)
-    embedder = load_embedder(settings.embedder)
+    embedder = load_embedder(settings.embedder_for())
     update_index(args.index, [args.briefings], embedder)
     questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
     answerable = [q for q in questions if q.get("answerable", True) and q.get("gold")]

