@@ -19,19 +19,16 @@ import pytest
 from assistant.models import registry as models_registry
 from assistant.models.registry import REGISTRY_FILE
 from assistant.models.registry import default as default_model
-from index.store.builder import update_index
 from tests.helpers.cli import assert_one_line_error, run_cli
-from tests.helpers.corpus import KAZAKHSTAN, write_briefings
 
 QUESTION = "Qui a démenti la rumeur sur l'OTSC ?"
 
 
-@pytest.fixture(scope="module")
-def ix(tmp_path_factory: pytest.TempPathFactory, embedder) -> Path:  # type: ignore[no-untyped-def]
-    folder = write_briefings(tmp_path_factory.mktemp("briefings"), {"briefing-2022-09-15.txt": KAZAKHSTAN})
-    index_dir = tmp_path_factory.mktemp("ix")
-    update_index(index_dir, [folder], embedder)
-    return index_dir
+@pytest.fixture
+def ix(index_copy: Path) -> Path:
+    """An index of this test's own: the commands below stop at the damaged model or package, and
+    one that got further (`index` writes) would change only this copy."""
+    return index_copy
 
 
 def gemma_head(size: int) -> bytes:
