@@ -1,5 +1,5 @@
-"""Shared fixtures: no network, the packaged embedder and two small indexes (each built once), a
-small corpus, a models cache."""
+"""Shared fixtures: no network, no LLM outside slow tests, the packaged embedder and two small
+indexes (each built once), a small corpus, a models cache."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.helpers import model_guard
 from tests.helpers.corpus import SEARCHED, SECTIONS, digest, indexed, write_briefings
 
 if TYPE_CHECKING:
@@ -41,6 +42,42 @@ def embedder():  # type: ignore[no-untyped-def]
     from index.store.embed import Embedder
 
     return Embedder()
+
+
+def pytest_configure() -> None:
+    model_guard.install()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    """Tell the model guard what this test may load, from its setup (module fixtures included)
+    to its teardown."""
+    if item.get_closest_marker("slow"):
+        model_guard.GUARD.mode = model_guard.SLOW
+    elif item.get_closest_marker("unloadable_gguf"):
+        model_guard.GUARD.mode = model_guard.UNLOADABLE
+    else:
+        model_guard.GUARD.mode = model_guard.REFUSE
+    try:
+        yield
+    finally:
+        model_guard.GUARD.mode = model_guard.REFUSE
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport() -> Iterator[None]:
+    """A model the guard refused fails the test, even when the code under test caught the error."""
+    outcome = yield
+    refused = model_guard.GUARD.take()
+    if not refused:
+        return
+    report = outcome.get_result()
+    text = "\n".join(refused)
+    if report.passed:
+        report.outcome = "failed"
+        report.longrepr = text
+    else:
+        report.sections.append(("model guard", text))
 
 
 def _shared(root: Path, embedder: Embedder, briefings: dict[str, str]) -> Iterator[Searcher]:

