@@ -55,8 +55,8 @@ def test_the_guard_fails_what_it_should_and_only_that() -> None:
         cwd=ROOT,
         timeout=300,
     )
-    outcomes = {
-        line.split("::")[-1].split(" ")[0]: line.split(" ")[0]
+    outcomes = {  # "FAILED tests/system/model_guard_probe.py::test_name - reason"
+        line.split(" ")[1].split("::")[-1]: line.split(" ")[0]
         for line in out.stdout.splitlines()
         if line.startswith(("PASSED ", "FAILED ", "ERROR "))
     }
