@@ -12,14 +12,6 @@ GATE = GateSettings.fitted()
 THRESHOLD, W_COSINE, W_COVERAGE, W_LEXICAL = GATE.threshold, GATE.w_cosine, GATE.w_coverage, GATE.w_lexical
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:
-    from tests.helpers.corpus import ENERGY, KAZAKHSTAN, indexed
-
-    briefings = {"briefing-2022-09-15.txt": KAZAKHSTAN, "energy-2022-11-23.md": ENERGY}
-    return indexed(tmp_path_factory.mktemp("abstain"), embedder, briefings)
-
-
 def test_the_rule_is_a_weighted_sum_against_a_threshold() -> None:
     e = Evidence(coverage=0.5, lexical=0.2, cosine=0.4)
     assert e.score == pytest.approx(W_COVERAGE * 0.5 + W_LEXICAL * 0.2 + W_COSINE * 0.4)
@@ -68,16 +60,15 @@ def test_a_question_about_a_name_no_briefing_mentions_abstains(searcher: Searche
     assert evidence(searcher, known, searcher.search(known, 5), "fr").unknown == ()
 
 
-def test_names_are_not_checked_in_a_language_the_archive_is_not_written_in(searcher: Searcher) -> None:
+def test_names_are_not_checked_in_a_language_the_archive_is_not_written_in(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An English question may name "Germany" where French briefings say "Allemagne"."""
     q = "What did Jean Chaintron deny about Kazakhstan and the OTSC?"
     hits = searcher.search(q, 5)
     assert evidence(searcher, q, hits, "fr").unknown == ("Jean", "Chaintron")
-    searcher.languages = ["fr"]  # a French-only archive
-    try:
-        assert evidence(searcher, q, hits, "en").unknown == ()
-    finally:
-        searcher.languages = searcher.manifest.get("languages") or ["fr", "en"]
+    monkeypatch.setattr(searcher, "languages", ["fr"])  # a French-only archive, for this test only
+    assert evidence(searcher, q, hits, "en").unknown == ()
 
 
 def test_with_the_likelihood_gain_the_embedded_models_weights_decide() -> None:

@@ -11,7 +11,7 @@ from assistant.answer.pipeline import AnswerSettings, Assistant
 from assistant.answer.rerank import LikelihoodReranker, reranker_for
 from assistant.settings import GateSettings
 from index.search.hybrid import Searcher
-from tests.helpers.corpus import hit, indexed
+from tests.helpers.corpus import hit
 from tests.helpers.generators import ScriptedGenerator
 
 LIKELIHOOD_MODEL = GateSettings.fitted().likelihood_model
@@ -85,11 +85,6 @@ def test_the_gates_likelihood_gain_is_per_question_token() -> None:
 def test_no_reranker_without_a_model_that_can_score() -> None:
     assert reranker_for(None) is None
     assert reranker_for(ScriptedGenerator("x")) is None  # e.g. a server behind --llm-url
-
-
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:  # type: ignore[no-untyped-def]
-    return indexed(tmp_path_factory.mktemp("rerank"), embedder)
 
 
 class ScoringScripted(ScriptedGenerator, WordScorer):
