@@ -14,6 +14,7 @@ from assistant.answer.pipeline import Answer, AnswerSettings, Assistant
 from assistant.answer.rewrite import Turn
 from assistant.models.llm import OpenAIGenerator
 from index.search.hybrid import Searcher
+from tests.helpers.corpus import indexed
 from tests.helpers.generators import ScriptedGenerator
 
 # `searcher` (tests/conftest.py) holds the two briefings and INJECTED, whose bullet tells the model
