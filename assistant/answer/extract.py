@@ -12,7 +12,6 @@ import itertools
 import math
 import re
 import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 import prompts
 from index.store.lexical import tokenize, without_question_words
+from index.text.fold import fold
 
 if TYPE_CHECKING:
     from index.search.hybrid import Hit
@@ -501,9 +501,3 @@ def widen(text: str, index: int, max_sentences: int, max_chars: int) -> tuple[in
         if not grown:
             break
     return spans[lo][0], spans[hi][1]
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form, for comparing names and numbers (not quotes)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

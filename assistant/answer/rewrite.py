@@ -9,7 +9,6 @@ carried over. A question that already stands alone is left as it is.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from string import Template
@@ -19,6 +18,7 @@ from assistant.models.llm import GenerationError, Generator, complete
 from assistant.models.registry import ModelError
 from index.parse.language import QUESTION_WORDS, detect_language
 from index.store.lexical import stopwords
+from index.text.fold import strip_accents as _fold
 
 _FOLLOW_START = re.compile(r"^\s*(et|mais|alors|puis|ensuite|and|but|so|then|what about|how about)\b", re.I)
 _PRONOUN = re.compile(
@@ -52,10 +52,6 @@ _SIMPLE_INVERSION = re.compile(
     r"(?:(?:ne|n['’]|l['’]|les|lui|leur|y|en|s['’]|se)\s*)*[\w’']+-(?:t-)?(?:il|elle|ils|elles|on)\b",
     re.I,
 )
-
-
-def _fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 _FUNCTION_WORDS = (

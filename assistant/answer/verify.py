@@ -42,7 +42,6 @@ from assistant.answer.extract import (
     ContextPassage,
     Verified,
     extractive_answer,
-    fold,
     lang,
     quote_spans,
     render_quote,
@@ -51,6 +50,7 @@ from assistant.answer.extract import (
 )
 from index.parse.markers import drop_invisible
 from index.store.lexical import tokenize
+from index.text.fold import fold
 
 __all__ = ["Change", "Citation", "ContextPassage", "Verified", "extractive_answer", "normalise", "verify"]
 

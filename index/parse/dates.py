@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
+
+from index.text.fold import strip_accents
 
 MONTHS = {
     # French
@@ -25,10 +26,6 @@ _MDY = re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{
 _MY = re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{4}})(?!\d)", re.I)
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
-
-
 def _iso(year: int, month: int, day: int) -> str | None:
     try:
         return date(year, month, day).isoformat()
@@ -38,7 +35,7 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 def find_date(text: str) -> str | None:
     """The first full date in `text` as YYYY-MM-DD (or YYYY-MM for "septembre 2022")."""
-    folded = _fold(text)  # same length as text for the Latin scripts dates are written in
+    folded = strip_accents(text).lower()  # same length as text for the Latin scripts dates are written in
     found: list[tuple[int, str]] = []
     for m in _ISO.finditer(folded):
         if iso := _iso(int(m[1]), int(m[2]), int(m[3])):
