@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 import prompts
 from index.store.lexical import tokenize, without_question_words
 from index.text.fold import fold
+from index.text.months import format_date
 
 if TYPE_CHECKING:
     from index.search.hybrid import Hit
@@ -204,32 +205,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((start + lead, start + len(seg.rstrip())))
         start = end
     return spans
-
-
-_MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
-
-
-def format_date(iso: str | None, language: str) -> str | None:
-    """2022-09-15 -> "15 septembre 2022" / "15 September 2022" (partial dates too)."""
-    if not iso:
-        return None
-    parts = iso.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        return iso
-    if len(numbers) == 1:
-        return str(numbers[0])
-    if not 1 <= numbers[1] <= 12:
-        return iso
-    month = _MONTHS[lang(language)][numbers[1] - 1]
-    if len(numbers) == 2:
-        return f"{month} {numbers[0]}"
-    day = "1er" if numbers[2] == 1 and lang(language) == "fr" else str(numbers[2])
-    return f"{day} {month} {numbers[0]}"
 
 
 def attribution(passage: ContextPassage, language: str) -> str:

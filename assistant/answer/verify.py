@@ -51,6 +51,7 @@ from assistant.answer.extract import (
 from index.parse.markers import drop_invisible
 from index.store.lexical import tokenize
 from index.text.fold import fold
+from index.text.months import MONTHS, alternation
 
 __all__ = ["Change", "Citation", "ContextPassage", "Verified", "extractive_answer", "normalise", "verify"]
 
@@ -301,32 +302,9 @@ class _Evidence:
     urls: frozenset[str]
 
 
-_MONTH_NUMBERS = {
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "january february march april may june july august september october november december".split()
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())
-        if m not in ("mar", "may")
-    },
-    "janv": 1,
-    "fevr": 2,
-    "avr": 4,
-    "juil": 7,
-    "sept": 9,
-    "dec": 12,
-}
-_MONTH = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+# The month names of index.text.months but "fev" and "mar", which the check reads as words.
+_MONTH_NUMBERS = {name: number for name, number in MONTHS.items() if name not in ("fev", "mar")}
+_MONTH = alternation(_MONTH_NUMBERS)
 _DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|e|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
