@@ -19,6 +19,7 @@ from assistant.models.registry import ModelError
 from index.parse.language import QUESTION_WORDS, detect_language
 from index.store.lexical import stopwords
 from index.text.fold import strip_accents as _fold
+from index.text.numbers import SPACED_DIGITS
 
 _FOLLOW_START = re.compile(r"^\s*(et|mais|alors|puis|ensuite|and|but|so|then|what about|how about)\b", re.I)
 _PRONOUN = re.compile(
@@ -35,11 +36,11 @@ _ELIDED_PRONOUN = re.compile(
 )
 _INVERSION = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.I)
 _POSSESSIVES = {"its", "their", "his", "her", "leur", "leurs", "son", "sa", "ses"}
-_ENTITY = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}|\d[\d\s]*\d|\d)\b")
+_ENTITY = re.compile(rf"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{{2,}}|{SPACED_DIGITS})\b")
 _NUMBER = re.compile(r"^\d[\d\s]*$")
 _CAPITAL = r"[A-ZÀ-Ý][\w-]*\+?"
 _NAME = re.compile(
-    rf"(?<![\w-])(?:{_CAPITAL}(?:(?:\s+|\s+(?:du|de|des|de la)\s+){_CAPITAL})*|\d[\d\s]*\d|\d)(?![\w-])"
+    rf"(?<![\w-])(?:{_CAPITAL}(?:(?:\s+|\s+(?:du|de|des|de la)\s+){_CAPITAL})*|{SPACED_DIGITS})(?![\w-])"
 )
 _SOURCE_LEAD = re.compile(r"^(?:selon|d['’]après|according to)\b[^,]*,\s*", re.I)
 _WHO = re.compile(r"^\s*(qui|who|whom)\b", re.I)

@@ -52,6 +52,8 @@ from index.parse.markers import drop_invisible
 from index.store.lexical import tokenize
 from index.text.fold import fold
 from index.text.months import MONTHS, alternation
+from index.text.numbers import NUMBER as _NUMBER
+from index.text.numbers import number_value as _number
 
 __all__ = ["Change", "Citation", "ContextPassage", "Verified", "extractive_answer", "normalise", "verify"]
 
@@ -308,7 +310,6 @@ _MONTH = alternation(_MONTH_NUMBERS)
 _DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|e|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)|(?<!\d)\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_NAMES = frozenset(
     fold(w)
@@ -318,13 +319,6 @@ _NOT_NAMES = frozenset(
         "lundi mardi mercredi jeudi vendredi samedi dimanche"
     ).split()
 ) | frozenset(_MONTH_NUMBERS)
-
-
-def _number(raw: str) -> str:
-    """20 000 = 20000, 1,5 = 1.5, 09 = 9: one spelling per value on both sides."""
-    whole, _, frac = raw.replace(" ", "").replace(",", ".").partition(".")
-    whole, frac = whole.lstrip("0") or "0", frac.rstrip("0")
-    return f"{whole}.{frac}" if frac else whole
 
 
 def _dates(folded: str) -> list[tuple[str, tuple[int, int]]]:
