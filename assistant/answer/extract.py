@@ -21,6 +21,7 @@ import prompts
 from index.store.lexical import tokenize, without_question_words
 from index.text.fold import fold
 from index.text.months import format_date
+from index.text.names import inner_capitalised
 
 if TYPE_CHECKING:
     from index.search.hybrid import Hit
@@ -282,8 +283,7 @@ def _holds(kind: str, sentence: str, question: str) -> bool:
         return any(n not in asked for n in re.findall(r"\d+", sentence))
     if kind == "date":
         return bool(_DATE_WORDS.search(sentence.lower()))
-    names = re.findall(r"(?<=[\s,;(])[A-Z][\w-]+", sentence)
-    return any(fold(n) not in asked for n in names)
+    return any(fold(n) not in asked for n in inner_capitalised(sentence))
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,8 @@ from collections.abc import Callable, Collection
 
 import prompts
 from assistant.models.llm import GenerationError, Generator, complete
-from index.search.names import capitalised_words
 from index.store.lexical import tokenize_query
+from index.text.names import capitalised_words
 from index.text.numbers import PUNCTUATED_DIGITS
 
 MAX_TOKENS = 64

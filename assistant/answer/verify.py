@@ -52,6 +52,7 @@ from index.parse.markers import drop_invisible
 from index.store.lexical import tokenize
 from index.text.fold import fold
 from index.text.months import MONTHS, alternation
+from index.text.names import capitalised_names
 from index.text.numbers import NUMBER as _NUMBER
 from index.text.numbers import number_value as _number
 
@@ -357,20 +358,6 @@ def _url(raw: str) -> str:
     return raw.rstrip(".,;:!?").casefold()
 
 
-def _names(text: str) -> list[str]:
-    """Capitalised words not starting a sentence or clause, and acronyms wherever they stand
-    ("PWNED « … » [1]" must not pass as the first word of a sentence)."""
-    out = []
-    for m in _WORD.finditer(text):
-        w = m.group()
-        before = text[: m.start()].rstrip().rstrip("-•*([")
-        if (not before or before[-1] in ".!?:") and not (len(w) >= 2 and w.isupper()):
-            continue
-        if w[0].isupper() and fold(w) not in _NOT_NAMES:
-            out.append(w)
-    return out
-
-
 def unsupported(framing: str, ev: _Evidence) -> list[str]:
     """URLs, numbers, dates and names of the text (quotes excluded) found in none of the passages."""
     missing = [m.group() for m in _URL.finditer(framing) if _url(m.group()) not in ev.urls]
@@ -381,7 +368,7 @@ def unsupported(framing: str, ev: _Evidence) -> list[str]:
             missing.append(folded[s:e])
         folded = folded[:s] + " " * (e - s) + folded[e:]
     missing += [m.group() for m in _NUMBER.finditer(folded) if _number(m.group()) not in ev.numbers]
-    for name in _names(framing):
+    for name in capitalised_names(framing, _NOT_NAMES):
         f = fold(name)
         if f in ev.words:
             continue
