@@ -1,4 +1,4 @@
-"""The answer records, sentence and quote scanning, and the extractive answer.
+"""The answer records, quotes as answers write them, and the extractive answer.
 
 The extractive answer is what the user gets whenever the LLM's answer cannot be verified —
 always, with the embedded 270M base model, which cannot follow instructions — so it must be
@@ -8,7 +8,6 @@ with the question and the passage's retrieval rank, each with its citation.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
 import tomllib
@@ -22,6 +21,10 @@ from index.store.lexical import tokenize, without_question_words
 from index.text.fold import fold
 from index.text.months import format_date
 from index.text.names import inner_capitalised
+from index.text.sentences import PAIRS as PAIRS
+from index.text.sentences import QuoteSpan as QuoteSpan
+from index.text.sentences import quote_spans as quote_spans
+from index.text.sentences import split_sentences
 
 if TYPE_CHECKING:
     from index.search.hybrid import Hit
@@ -111,8 +114,7 @@ class Verified:
         return [c for c in self.changes if c.kind == kind]
 
 
-# Quote marks: opening -> closing. Straight quotes pair with themselves (no nesting).
-PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", '"': '"'}
+# Every quote mark, paired or not (index.text.sentences.PAIRS pairs them).
 QUOTE_CHARS = frozenset('«»“”„‟‹›"')
 OPEN_CLOSE = {"fr": ("« ", " »"), "en": ("“", "”")}
 MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
@@ -123,89 +125,6 @@ ABSTAIN = {language: prompts.render("abstain", language) for language in ("fr", 
 
 def lang(language: str) -> str:
     return "fr" if language == "fr" else "en"
-
-
-@dataclass(frozen=True)
-class QuoteSpan:
-    open: int  # index of the opening mark
-    close: int  # index of the closing mark; the content is text[open + 1 : close]
-
-
-def quote_spans(text: str) -> list[QuoteSpan]:
-    """Outermost balanced quotations; nesting is counted for the asymmetric pairs.
-
-    Each opening mark's partner is found for all marks at once, one stack per pair (linear
-    time): scanning forward from every unclosed « takes minutes on a bullet of 30,000 of them.
-    """
-    partner: dict[int, int] = {}
-    for opening, closing in PAIRS.items():
-        if opening == closing:  # straight quotes: each closes at the next one
-            at = [k for k, c in enumerate(text) if c == opening]
-            partner.update(itertools.pairwise(at))
-            continue
-        stack: list[int] = []
-        for k, c in enumerate(text):
-            if c == closing:
-                if stack:
-                    partner[stack.pop()] = k
-            elif c == opening:
-                stack.append(k)
-    spans: list[QuoteSpan] = []
-    i = 0
-    while i < len(text):
-        j = partner.get(i) if text[i] in PAIRS else None
-        if j is None:
-            i += 1
-        else:
-            spans.append(QuoteSpan(i, j))
-            i = j + 1
-    return spans
-
-
-_ABBREV = frozenset(
-    """m mm mme mmes mlle mlles dr pr me st ste mgr gal gen gén col cdt lt sgt capt prof mr mrs ms jr sr
-    av apr cf p pp vol no n nº art env ca fig ed éd etc vs approx inc ltd co corp dept
-    janv févr fevr avr juil sept oct nov déc dec jan feb mar apr jun jul aug sep e.g i.e
-    c.-à-d c.-à.-d j.-c""".split()
-)
-_END = re.compile(r"[.!?…]+[»”\"’)]*(?=\s)|\n+")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end), trimmed of whitespace.
-
-    A line break or a stop ends a sentence, a stop only before a capital, digit, quote or bullet:
-    never inside a quotation (« … » may hold several sentences), after a known abbreviation
-    (M., Mme, etc.) or an initial (J. Biden), nor inside a decimal (3.5 has no space).
-    """
-    inside = [False] * len(text)
-    for q in quote_spans(text):
-        for k in range(q.open + 1, q.close):
-            inside[k] = True
-    cuts: list[int] = []
-    for m in _END.finditer(text):
-        if inside[m.start()]:
-            continue
-        if m.group().startswith("\n"):
-            cuts.append(m.end())
-            continue
-        rest = text[m.end() :].lstrip()
-        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in '«“"-•*['):
-            continue
-        if m.group()[0] == ".":
-            word = re.search(r"([^\s(«“\"]*)$", text[: m.start()])
-            token = (word.group(1) if word else "").lower()
-            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
-                continue
-        cuts.append(m.end())
-    spans, start = [], 0
-    for end in [*cuts, len(text)]:
-        seg = text[start:end]
-        lead = len(seg) - len(seg.lstrip())
-        if seg.strip():
-            spans.append((start + lead, start + len(seg.rstrip())))
-        start = end
-    return spans
 
 
 def attribution(passage: ContextPassage, language: str) -> str:

@@ -32,12 +32,13 @@ from string import Template
 from num2words import num2words
 
 import prompts
-from assistant.answer.extract import lang, split_sentences
+from assistant.answer.extract import lang
 from assistant.answer.verify import Normalised, normalise
 from assistant.models.llm import Generator
 from index.parse.language import FUNCTION_WORDS
 from index.store.lexical import tokenize
 from index.text.numbers import WHOLE_NUMBER as _WHOLE_NUMBER
+from index.text.sentences import split_sentences
 
 MAX_TOKENS = 24  # a short answer is a name, a number, a date or a few words
 # The quote and the question as the reader sees them, in characters. The fixed part (instruction

@@ -23,10 +23,10 @@ from assistant.answer.extract import (
     attribution,
     needs_context,
     render_quote,
-    split_sentences,
     trim_quote,
 )
 from assistant.answer.short import ShortAnswer
+from index.text.sentences import split_sentences
 
 _FITTED = tomllib.loads(Path(__file__).with_name("tighten.toml").read_text(encoding="utf-8"))
 MIN_CONFIDENCE: float = _FITTED["MIN_CONFIDENCE"]

@@ -43,9 +43,7 @@ from assistant.answer.extract import (
     Verified,
     extractive_answer,
     lang,
-    quote_spans,
     render_quote,
-    split_sentences,
     trim_quote,
 )
 from index.parse.markers import drop_invisible
@@ -55,6 +53,7 @@ from index.text.months import MONTHS, alternation
 from index.text.names import capitalised_names
 from index.text.numbers import NUMBER as _NUMBER
 from index.text.numbers import number_value as _number
+from index.text.sentences import quote_spans, split_sentences
 
 __all__ = ["Change", "Citation", "ContextPassage", "Verified", "extractive_answer", "normalise", "verify"]
 
