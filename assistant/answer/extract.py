@@ -1,4 +1,4 @@
-"""The answer records, sentence and quote scanning, and the extractive answer.
+"""The answer records, quotes as answers write them, and the extractive answer.
 
 The extractive answer is what the user gets whenever the LLM's answer cannot be verified —
 always, with the embedded 270M base model, which cannot follow instructions — so it must be
@@ -8,10 +8,8 @@ with the question and the passage's retrieval rank, each with its citation.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -19,6 +17,13 @@ from typing import TYPE_CHECKING, Literal
 import prompts
 from assistant.settings import QuoteSettings
 from index.store.lexical import tokenize, without_question_words
+from index.text.fold import fold
+from index.text.months import format_date
+from index.text.names import inner_capitalised
+from index.text.sentences import PAIRS as PAIRS
+from index.text.sentences import QuoteSpan as QuoteSpan
+from index.text.sentences import quote_spans as quote_spans
+from index.text.sentences import split_sentences
 
 if TYPE_CHECKING:
     from index.search.hybrid import Hit
@@ -108,8 +113,7 @@ class Verified:
         return [c for c in self.changes if c.kind == kind]
 
 
-# Quote marks: opening -> closing. Straight quotes pair with themselves (no nesting).
-PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", '"': '"'}
+# Every quote mark, paired or not (index.text.sentences.PAIRS pairs them).
 QUOTE_CHARS = frozenset('«»“”„‟‹›"')
 OPEN_CLOSE = {"fr": ("« ", " »"), "en": ("“", "”")}
 MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
@@ -120,115 +124,6 @@ ABSTAIN = {language: prompts.render("abstain", language) for language in ("fr", 
 
 def lang(language: str) -> str:
     return "fr" if language == "fr" else "en"
-
-
-@dataclass(frozen=True)
-class QuoteSpan:
-    open: int  # index of the opening mark
-    close: int  # index of the closing mark; the content is text[open + 1 : close]
-
-
-def quote_spans(text: str) -> list[QuoteSpan]:
-    """Outermost balanced quotations; nesting is counted for the asymmetric pairs.
-
-    Each opening mark's partner is found for all marks at once, one stack per pair (linear
-    time): scanning forward from every unclosed « takes minutes on a bullet of 30,000 of them.
-    """
-    partner: dict[int, int] = {}
-    for opening, closing in PAIRS.items():
-        if opening == closing:  # straight quotes: each closes at the next one
-            at = [k for k, c in enumerate(text) if c == opening]
-            partner.update(itertools.pairwise(at))
-            continue
-        stack: list[int] = []
-        for k, c in enumerate(text):
-            if c == closing:
-                if stack:
-                    partner[stack.pop()] = k
-            elif c == opening:
-                stack.append(k)
-    spans: list[QuoteSpan] = []
-    i = 0
-    while i < len(text):
-        j = partner.get(i) if text[i] in PAIRS else None
-        if j is None:
-            i += 1
-        else:
-            spans.append(QuoteSpan(i, j))
-            i = j + 1
-    return spans
-
-
-_ABBREV = frozenset(
-    """m mm mme mmes mlle mlles dr pr me st ste mgr gal gen gén col cdt lt sgt capt prof mr mrs ms jr sr
-    av apr cf p pp vol no n nº art env ca fig ed éd etc vs approx inc ltd co corp dept
-    janv févr fevr avr juil sept oct nov déc dec jan feb mar apr jun jul aug sep e.g i.e
-    c.-à-d c.-à.-d j.-c""".split()
-)
-_END = re.compile(r"[.!?…]+[»”\"’)]*(?=\s)|\n+")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end), trimmed of whitespace.
-
-    A line break or a stop ends a sentence, a stop only before a capital, digit, quote or bullet:
-    never inside a quotation (« … » may hold several sentences), after a known abbreviation
-    (M., Mme, etc.) or an initial (J. Biden), nor inside a decimal (3.5 has no space).
-    """
-    inside = [False] * len(text)
-    for q in quote_spans(text):
-        for k in range(q.open + 1, q.close):
-            inside[k] = True
-    cuts: list[int] = []
-    for m in _END.finditer(text):
-        if inside[m.start()]:
-            continue
-        if m.group().startswith("\n"):
-            cuts.append(m.end())
-            continue
-        rest = text[m.end() :].lstrip()
-        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in '«“"-•*['):
-            continue
-        if m.group()[0] == ".":
-            word = re.search(r"([^\s(«“\"]*)$", text[: m.start()])
-            token = (word.group(1) if word else "").lower()
-            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
-                continue
-        cuts.append(m.end())
-    spans, start = [], 0
-    for end in [*cuts, len(text)]:
-        seg = text[start:end]
-        lead = len(seg) - len(seg.lstrip())
-        if seg.strip():
-            spans.append((start + lead, start + len(seg.rstrip())))
-        start = end
-    return spans
-
-
-_MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
-
-
-def format_date(iso: str | None, language: str) -> str | None:
-    """2022-09-15 -> "15 septembre 2022" / "15 September 2022" (partial dates too)."""
-    if not iso:
-        return None
-    parts = iso.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        return iso
-    if len(numbers) == 1:
-        return str(numbers[0])
-    if not 1 <= numbers[1] <= 12:
-        return iso
-    month = _MONTHS[lang(language)][numbers[1] - 1]
-    if len(numbers) == 2:
-        return f"{month} {numbers[0]}"
-    day = "1er" if numbers[2] == 1 and lang(language) == "fr" else str(numbers[2])
-    return f"{day} {month} {numbers[0]}"
 
 
 def attribution(passage: ContextPassage, language: str) -> str:
@@ -288,8 +183,7 @@ def _holds(kind: str, sentence: str, question: str) -> bool:
         return any(n not in asked for n in re.findall(r"\d+", sentence))
     if kind == "date":
         return bool(_DATE_WORDS.search(sentence.lower()))
-    names = re.findall(r"(?<=[\s,;(])[A-Z][\w-]+", sentence)
-    return any(fold(n) not in asked for n in names)
+    return any(fold(n) not in asked for n in inner_capitalised(sentence))
 
 
 @dataclass(frozen=True)
@@ -458,9 +352,3 @@ def widen(text: str, index: int, max_sentences: int, max_chars: int) -> tuple[in
         if not grown:
             break
     return spans[lo][0], spans[hi][1]
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form, for comparing names and numbers (not quotes)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

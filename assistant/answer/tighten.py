@@ -20,11 +20,11 @@ from assistant.answer.extract import (
     attribution,
     needs_context,
     render_quote,
-    split_sentences,
     trim_quote,
 )
 from assistant.answer.short import ShortAnswer
 from assistant.settings import NarrowSettings, QuoteSettings
+from index.text.sentences import split_sentences
 
 
 def sentence_quote(

@@ -19,6 +19,7 @@ import numpy as np
 from assistant.cli.ask import open_for
 from assistant.errors import UsageError
 from assistant.settings import add_flags
+from index.text.fold import loose_fold as _fold
 
 
 def add_parser(sub: Any) -> None:
@@ -47,12 +48,6 @@ def add_parser(sub: Any) -> None:
         help="the LLM reranks but does not generate (a base model's text is not used, so its "
         "answers are the same, faster)",
     )
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return " ".join(text.replace("’", "'").split())
 
 
 _ARTICLES = re.compile(r"\b(le|la|les|l'|un|une|des|du|de|d'|au|aux|a|an|the)\b|(?<=\b[ld])'")

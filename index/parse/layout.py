@@ -54,6 +54,7 @@ from index.parse.language import detect_language
 from index.parse.markers import SUPERSCRIPTS, MarkerState, normalise_space, strip_markers
 from index.parse.sources import parse_source
 from index.records import Briefing, Passage, PassageKind
+from index.text.sentences import block_sentence_ends
 
 # The heading of a notes list, at any Markdown heading level or as a bold, italic or underlined
 # line, with or without a closing colon.
@@ -92,14 +93,6 @@ HEADING = "heading"
 DUPLICATE_NOTE = "duplicate note"
 MARKUP = "markup"
 _REASONS = (FRONT_MATTER, TITLE_LINE, DATE_LINE, HEADING, DUPLICATE_NOTE, MARKUP)  # the order reported
-# A sentence end inside a block: closing punctuation, closing quotes or brackets, the markers that
-# follow it, then a space and a next sentence that does not start in lower case. "M. Dupont" and
-# "J. Smith" (a lone capital before the point) are initials, not sentence ends.
-_SENTENCE_BREAK = re.compile(
-    r"(?<![\s.][A-ZÀ-Þ])[.!?…]+[»”\"’')\]]*"
-    r"(?:\s?(?:\[\^?[^\]\s]{1,40}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+))*"
-    r"(?=\s+(?![a-zß-ÿ])\S)"
-)
 
 
 @dataclass(slots=True)
@@ -152,7 +145,7 @@ class _Block:
             k = bisect.bisect_right(raw_starts, i) - 1
             return text_starts[k] + i - raw_starts[k]
 
-        ends = [m.end() for m in _SENTENCE_BREAK.finditer(raw)]
+        ends = block_sentence_ends(raw)
         pieces: list[tuple[str, int, int]] = []
         pos, n = 0, len(raw)
         while pos < n:
