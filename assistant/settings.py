@@ -32,7 +32,6 @@ from platformdirs import user_config_path, user_data_path
 
 from index.parse.decode import DEFAULT_MAX_BYTES
 from index.search.hybrid import FusionWeights
-from index.store.embed import DEFAULT_EMBEDDER
 from index.store.vectors import DEFAULT_HNSW_THRESHOLD
 
 DEFAULT_LLM = "gemma-3-270m-q4_k_m"
@@ -184,10 +183,18 @@ def _whole_number(value: object) -> int:
         raise SettingsError(f"k must be a whole number, not {value!r}") from exc
 
 
+def default_embedder() -> str:
+    """The embedder of a new index: the one models.txt marks `default`, so that moving the mark is
+    all it takes to change it."""
+    from assistant.models.registry import default
+
+    return default("embedder").name
+
+
 @dataclass(frozen=True)
 class Settings:
     index_dir: Path = field(default_factory=default_index_dir)
-    # None: the embedder that built the index, or DEFAULT_EMBEDDER for a new one (Settings.embedder_for)
+    # None: the embedder that built the index, or models.txt's default for a new one (Settings.embedder_for)
     embedder: str | None = None
     llm: str = DEFAULT_LLM
     llm_url: str | None = None
@@ -211,7 +218,7 @@ class Settings:
         gen = generations.current_generation(self.index_dir)
         if gen is not None:
             return str(generations.embedder_of(generations.read_manifest(gen))["name"])
-        return DEFAULT_EMBEDDER
+        return default_embedder()
 
     @classmethod
     def load(cls, **flags: Any) -> Settings:
@@ -265,7 +272,7 @@ def add_flags(p: argparse.ArgumentParser, *, llm: bool = False, reader: bool = F
     p.add_argument("--index", type=Path, help="index directory (default: user data dir, or $BRIEFING_INDEX)")
     p.add_argument(
         "--embedder",
-        help=f"embedder name from models.txt, or a path (default: the index's own; {DEFAULT_EMBEDDER} for a new index)",
+        help="embedder name from models.txt, or a path (default: the index's own; models.txt's default for a new index)",
     )
     if llm:
         p.add_argument("--llm", help=f"LLM name from models.txt, or a .gguf path (default: {DEFAULT_LLM})")

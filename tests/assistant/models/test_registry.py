@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models.registry import RegistryError, load_registry
+from assistant.models import registry as models_registry
+from assistant.models.registry import REGISTRY_FILE, ModelError, RegistryError, load_registry
 from assistant.models.registry import default as default_model
 from tests.helpers.models import (
     write_registry,
@@ -75,3 +76,31 @@ def test_note_may_contain_separators(tmp_path: Path) -> None:
     assert entry.note == "a | b # c"
     assert entry.size is None and entry.display_size() == "~1.1G"
     assert (entry.repo, entry.filename) == ("o/r", "a.gguf")
+
+
+def test_moving_the_default_mark_to_embeddinggemma_is_all_it_takes(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.models.cache import sha256_of, write_stamp
+    from assistant.models.resolve import resolve_embedder
+    from assistant.settings import Settings
+
+    def moved(line: str) -> str:
+        cols = line.split("|")
+        if line.startswith(("all-MiniLM-L6-v2 ", "embeddinggemma-300m ")):
+            cols[2] = " - " if cols[2].strip() == "default" else " default "
+        return "|".join(cols)
+
+    path = tmp_path / "models.txt"
+    path.write_text("".join(moved(line) for line in REGISTRY_FILE.read_text().splitlines(keepends=True)))
+    monkeypatch.setattr(models_registry, "REGISTRY_FILE", path)
+    assert default_model("embedder").name == "embeddinggemma-300m"
+    assert Settings(index_dir=tmp_path / "new-index").embedder_for() == "embeddinggemma-300m"
+    with pytest.raises(ModelError, match=r"run `briefing-assistant models pull embeddinggemma-300m`$"):
+        resolve_embedder()
+    folder = cache / "pypi" / "embeddinggemma-300m"  # as `models pull` leaves it: unzipped and stamped
+    folder.mkdir(parents=True)
+    (folder / "modules.json").write_text("[]")
+    write_stamp(folder, sha256_of(folder), True)
+    assert resolve_embedder() == resolve_embedder(Settings(index_dir=tmp_path / "new-index").embedder_for())
+    assert resolve_embedder() == str(folder)
