@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["TRANSFORMERS_OFFLINE"] = "1"
+# The tests' indexes are built with the small packaged embedder (the `embedder` fixture); a new
+# index opened through Settings uses it too, not the 1.1 GB default that only slow tests load.
+os.environ.setdefault("BRIEFING_EMBEDDER", "all-MiniLM-L6-v2")
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from assistant.answer.rewrite import Turn
 from assistant.chat import render
 from assistant.chat.service import ChatService, Request
 from assistant.chat.uploads import ALLOWED_SUFFIXES, DEFAULT_MAX_UPLOAD_BYTES
+from assistant.models.resolve import embedder_advice
 from index.parse import formats
 from index.search.hybrid import Filters
 
@@ -63,7 +64,9 @@ class Page:
         self.max_upload_bytes = max_upload_bytes
 
     def status(self) -> str:
-        return render.status_markdown(self.service.status(), self.service.samples_indexed)
+        stats = self.service.status()
+        advice = embedder_advice(str(stats.get("embedder", "")))
+        return render.status_markdown(stats, self.service.samples_indexed, advice)
 
     def respond(
         self,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli.common import answer_lines
+from assistant.cli.common import advise_embedder, answer_lines
 from assistant.errors import UsageError
 from assistant.models.loading import READER_HINT
 from assistant.settings import Settings, add_flags
@@ -88,6 +88,12 @@ def _print_answer(answer: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    code = _answer(args)
+    advise_embedder(Settings.from_args(args))  # after the answer: an error stays one line
+    return code
+
+
+def _answer(args: argparse.Namespace) -> int:
     from assistant.answer.rewrite import Turn
     from index.search.hybrid import Filters
 

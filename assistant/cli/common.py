@@ -1,13 +1,15 @@
-"""What the commands share: JSONL batches of questions."""
+"""What the commands share: JSONL batches of questions, the advice on an older embedder."""
 
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from assistant.errors import UsageError
+from assistant.settings import Settings
 
 
 def iter_questions(path: Path) -> Iterator[dict[str, Any]]:
@@ -36,3 +38,11 @@ def answer_lines(path: Path, answer: Callable[[dict[str, Any]], dict[str, Any]])
     """Print one JSON line per question of a JSONL file, in order; a bad line prints its error."""
     for item in iter_questions(path):
         print(json.dumps(item if "error" in item else answer(item), ensure_ascii=False), flush=True)
+
+
+def advise_embedder(s: Settings) -> None:
+    """Say on stderr, after a command's output, when the index was built with an older embedder."""
+    from assistant.models.resolve import embedder_advice
+
+    if advice := embedder_advice(s.embedder_for()):
+        print(f"briefing-assistant: {advice}", file=sys.stderr)

@@ -72,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         f"{report.briefings} briefings, {report.passages} passages in {s.index_dir} "
         f"(added {report.added}, updated {report.updated}, removed {report.removed})"
     )
+    if args.reembed:
+        print(f"every passage embedded again with {embedder.name}")
     for item in report.skipped:
         print(f"skipped {item['file']}: {item['reason']}")
     for item in report.warnings:

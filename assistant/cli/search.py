@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.cli.common import answer_lines
+from assistant.cli.common import advise_embedder, answer_lines
 from assistant.errors import UsageError
 from assistant.settings import Settings, add_flags
 
@@ -58,6 +58,12 @@ def _format_hit(i: int, hit: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    code = _search(args)
+    advise_embedder(Settings.from_args(args))  # after the results: an error stays one line
+    return code
+
+
+def _search(args: argparse.Namespace) -> int:
     from assistant.factory import open_assistant
     from index.search.hybrid import Filters
 

@@ -159,7 +159,7 @@ def test_the_real_registry_line_of_embeddinggemma() -> None:
     entry = models_registry.get("embeddinggemma-300m")
     assert (entry.role, entry.is_default, entry.kind, entry.licence) == (
         "embedder",
-        False,
+        True,
         "pypi-zip",
         "gemma",
     )
