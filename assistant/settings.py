@@ -4,7 +4,8 @@
 says how a question is answered, with one section per step whose constants were fitted on the
 dev set: `gate` (gate.toml), `reranking` (rerank.toml), `quote` (extract.toml) and `narrow`
 (tighten.toml), each file beside the module that reads it and naming the command that refits it.
-`Settings.fusion` holds the search's fusion weights (index/search/fusion.toml). A test or an
+`Settings.fusion` holds the search's fusion weights (index/search/fusion.toml; None: those fitted
+for the embedder that built the index). A test or an
 experiment passes other values by building another section (`dataclasses.replace`), never by
 patching a module.
 
@@ -46,19 +47,28 @@ class SettingsError(ValueError):
 
 
 @cache
-def _fitted_values(path: Path) -> dict[str, Any]:
-    """A fitted-constants file's values, keys in lower case (the files write them in capitals)."""
-    return {key.lower(): value for key, value in tomllib.loads(path.read_text(encoding="utf-8")).items()}
+def _fitted_values(path: Path, embedder: str | None = None) -> dict[str, Any]:
+    """A fitted-constants file's values, keys in lower case (the files write them in capitals);
+    with `embedder`, its `[embedder."NAME"]` table (if the file has one) over the top values."""
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    tables = {name.lower(): table for name, table in data.pop("embedder", {}).items()}
+    if embedder is not None:
+        data.update(tables.get(embedder.lower(), {}))
+    return {key.lower(): value for key, value in data.items()}
 
 
 class Fitted:
-    """A section whose defaults are the fitted values of its TOML file (FILE, beside its module)."""
+    """A section whose defaults are the fitted values of its TOML file (FILE, beside its module).
+
+    Constants that depend on the embedder's scale (the gate reads a cosine) are fitted per
+    embedder: the top of the file for the default one, a table per other embedder, since an
+    index answers with the embedder that built it (`fitted(embedder=…)`)."""
 
     FILE: Path
 
     @classmethod
-    def fitted(cls) -> Self:
-        values = _fitted_values(cls.FILE)
+    def fitted(cls, embedder: str | None = None) -> Self:
+        values = _fitted_values(cls.FILE, embedder)
         known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
         return cls(**{k: v for k, v in values.items() if k in known})
 
@@ -115,8 +125,8 @@ class QuoteSettings(Fitted):
     fallback_min_share: float = 0.1
 
     @classmethod
-    def fitted(cls) -> Self:
-        found = super().fitted()
+    def fitted(cls, embedder: str | None = None) -> Self:
+        found = super().fitted(embedder)
         return replace(found, anaphora=frozenset(found.anaphora))
 
 
@@ -139,7 +149,7 @@ class AnswerSettings:
     rerank: bool = True  # reorder the top passages by the LLM's likelihood of the question
     generate: bool = True  # False: the LLM only reranks (a base model's text is not used anyway)
     translate: bool = True  # a question not in the archive's language is also searched translated
-    gate: GateSettings = field(default_factory=GateSettings.fitted)
+    gate: GateSettings | None = None  # None: gate.toml's constants for the index's embedder
     reranking: RerankSettings = field(default_factory=RerankSettings.fitted)
     quote: QuoteSettings = field(default_factory=QuoteSettings.fitted)
     narrow: NarrowSettings = field(default_factory=NarrowSettings.fitted)
@@ -202,7 +212,7 @@ class Settings:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     hnsw_threshold: int = DEFAULT_HNSW_THRESHOLD
     answer: AnswerSettings = field(default_factory=AnswerSettings)
-    fusion: FusionWeights = field(default_factory=FusionWeights)
+    fusion: FusionWeights | None = None  # None: the weights fitted for the index's embedder
 
     @property
     def k(self) -> int:

@@ -113,7 +113,7 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    weights = FusionWeights(**json.loads(args.weights)) if args.weights else FusionWeights()
+    weights = FusionWeights(**json.loads(args.weights)) if args.weights else None
     settings = replace(Settings.load(index=args.index, llm=args.translator), fusion=weights)
     embedder = load_embedder(settings.embedder_for())
     update_index(args.index, [args.briefings], embedder)
@@ -180,7 +180,7 @@ def main() -> None:
     result["rerank_weight"] = args.weight if reranker is not None else None
     result["reranked_questions"] = scored if reranker is not None else None
     result["translated"] = translated if args.translate else None
-    result["weights"] = weights.__dict__
+    result["weights"] = searching.searcher.weights.__dict__
     print(json.dumps(result) if args.json else "\n".join(f"{k:>22}: {v}" for k, v in result.items()))
 
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from eval_retrieval import DEV, gold_ids  # noqa: E402
 
 from assistant.models.loading import load_embedder  # noqa: E402
-from assistant.settings import Settings  # noqa: E402
+from assistant.settings import Settings, default_embedder  # noqa: E402
 from index.search.hybrid import FusionWeights, Searcher, _scaled  # noqa: E402
 from index.store.lexical import with_bigrams, without_question_words  # noqa: E402
 from index.store.representation import char_grams  # noqa: E402
@@ -130,12 +130,30 @@ def folds(files: list[str], seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-def write(weights: FusionWeights, path: Path = FUSION_TOML) -> None:
-    """Replace the `name = value` lines of fusion.toml, keeping its comments."""
+def write(weights: FusionWeights, embedder: str, path: Path = FUSION_TOML) -> str:
+    """Replace the `name = value` lines of the embedder's part of fusion.toml (the top for the
+    default embedder, else its `[embedder."NAME"]` table, added if missing), keeping the comments;
+    returns where they went."""
     text = path.read_text(encoding="utf-8")
+    header = f'[embedder."{embedder}"]'
+    if embedder == default_embedder():
+        start, header = 0, "the top"
+    elif header in text:
+        start = text.index(header)
+    else:
+        text = (
+            text.rstrip("\n")
+            + f"\n\n{header}\nwords = {weights.words}\n"
+            + "".join(f"{name} = 0\n" for name in FITTED)
+        )
+        start = text.index(header)
+    end = text.find("\n[", start + 1)
+    end = len(text) if end < 0 else end
+    part = text[start:end]
     for name in FITTED:
-        text = re.sub(rf"(?m)^{name} = .*$", f"{name} = {getattr(weights, name)}", text)
-    path.write_text(text, encoding="utf-8")
+        part = re.sub(rf"(?m)^{name} = .*$", f"{name} = {getattr(weights, name)}", part, count=1)
+    path.write_text(text[:start] + part + text[end:], encoding="utf-8")
+    return f"{path.relative_to(ROOT)} ({header})"
 
 
 def answerable(path: Path) -> list[dict]:
@@ -158,7 +176,7 @@ def main() -> None:
     searcher = Searcher(args.index, load_embedder(settings.embedder_for()))
     questions = answerable(args.questions)
     signals = Signals(searcher, questions)
-    today = FusionWeights()
+    today = FusionWeights.for_embedder(searcher.embedder.name)
     everyone = np.arange(len(questions))
     report: dict[str, object] = {"questions": len(questions), "embedder": searcher.embedder.name}
     held_out: dict[str, list[int | None]] = {"today": [], "fitted": []}
@@ -180,8 +198,7 @@ def main() -> None:
         report["other_today"] = measures(other.ranks(today, which))
         report["other_fitted"] = measures(other.ranks(final, which))
     if args.write:
-        write(final)
-        report["written"] = str(FUSION_TOML.relative_to(ROOT))
+        report["written"] = write(final, searcher.embedder.name)
     print(json.dumps(report) if args.json else "\n".join(f"{k:>18}: {v}" for k, v in report.items()))
 
 

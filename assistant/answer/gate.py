@@ -75,7 +75,7 @@ def evidence(
 ) -> Evidence:
     """Measure the signals; no hits at all means no evidence. Unknown names are looked for
     when the question's `language` is one of the archive's (or not given)."""
-    rule = rule or GateSettings.fitted()
+    rule = rule or GateSettings.fitted(embedder=searcher.embedder.name)
     if not hits:
         return Evidence(0.0, 0.0, 0.0, rule=rule)
     names = language is None or language in searcher.languages

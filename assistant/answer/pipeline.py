@@ -36,7 +36,7 @@ from assistant.answer.stages.understand import begin, rewrite, translate
 from assistant.answer.state import Answer, Query, State, Tools, citation_json
 from assistant.models.llm import GenerationError, Generator
 from assistant.models.registry import ModelError
-from assistant.settings import AnswerSettings
+from assistant.settings import AnswerSettings, GateSettings
 from index.search.hybrid import Filters, Hit, Searcher
 
 
@@ -125,7 +125,11 @@ class Assistant:
         return self._reranker(self.settings)
 
     def _reranker(self, s: AnswerSettings) -> LikelihoodReranker | None:
-        return reranker_for(self.generator, s.reranking, s.gate) if s.rerank else None
+        if not s.rerank:
+            return None
+        # The gate's constants are the index's embedder's (gate.toml), and so is its likelihood model.
+        gate = s.gate or GateSettings.fitted(embedder=self.searcher.embedder.name)
+        return reranker_for(self.generator, s.reranking, gate)
 
     def ask(
         self,

@@ -43,6 +43,14 @@ class FusionWeights:
     footnote: float = _FUSION["footnote"]  # factor: the bullets citing a footnote carry its text too
     candidates: int = 200  # per signal, before fusion
 
+    @classmethod
+    def for_embedder(cls, name: str) -> FusionWeights:
+        """The weights fitted for the embedder `name` (fusion.toml's table for it), else the
+        default embedder's: an index keeps the weights of the model that built it."""
+        tables = {key.lower(): table for key, table in _FUSION.get("embedder", {}).items()}
+        table = tables.get(name.lower())
+        return cls(**table) if table else cls()
+
 
 @dataclass
 class Filters:
@@ -107,7 +115,7 @@ class Searcher:
         self.manifest = generations.read_manifest(gen)
         generations.check_embedder(self.index_dir, self.manifest, embedder_spec(embedder))
         self.embedder = embedder
-        self.weights = weights or FusionWeights()
+        self.weights = weights or FusionWeights.for_embedder(embedder.name)
         # A question is read by the search, then by the gate's signals: its stems are taken once.
         self._tokens = lru_cache(maxsize=64)(self._tokenize)
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -14,7 +14,8 @@ from index.search.hybrid import Searcher
 from tests.helpers.corpus import hit
 from tests.helpers.generators import ScriptedGenerator
 
-LIKELIHOOD_MODEL = GateSettings.fitted().likelihood_model
+# The tests' index is built with all-MiniLM-L6-v2, whose gate constants hold a likelihood rule.
+LIKELIHOOD_MODEL = GateSettings.fitted(embedder="all-MiniLM-L6-v2").likelihood_model
 
 
 class WordScorer:
@@ -154,7 +155,7 @@ def test_real_model_finds_the_question_likelier_after_its_answer(gemma) -> None:
         "Une rumeur suggérant que le Kazakhstan s'apprêtait à quitter l'OTSC a été démentie par Aydos Sarym."
     )
     wrong = "La Commission européenne a proposé un plafond du prix du gaz à 275 euros le mégawattheure."
-    reranker = LikelihoodReranker(gemma)
+    reranker = LikelihoodReranker(gemma, likelihood_model=LIKELIHOOD_MODEL)
     good, bad = reranker.loglik(question, right, "fr"), reranker.loglik(question, wrong, "fr")
     assert bad < good < 0
     # Reading the answer makes the question likelier than reading nothing: the gate's gain.
