@@ -31,9 +31,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.factory import open_searcher  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
 from index.search.hybrid import Hit, Searcher  # noqa: E402
 from index.store.builder import update_index  # noqa: E402
-from index.store.embed import Embedder  # noqa: E402
 from tests.corpus.build import Question, write_corpus  # noqa: E402
 from tests.corpus.score import DEPTH, TOP, Outcome, measure, summarise  # noqa: E402
 
@@ -46,24 +48,22 @@ def hybrid(searcher: Searcher) -> Callable[[str], Sequence[Hit]]:
 
 
 def reranked(searcher: Searcher) -> Callable[[str], Sequence[Hit]]:
-    """The search with `search`'s default close-call reranking (assistant/cli/search.py): the top
-    DEPTH passages reordered when the first does not lead the second by the margin."""
-    from assistant.answer.pipeline import question_language
-    from assistant.answer.rerank import DEPTH as RERANK_DEPTH
-    from assistant.answer.rerank import reranker_for, settled
-    from assistant.models.loading import load_generator
+    """The search with `search`'s default close-call reranking (assistant/answer/stages/rerank.py):
+    the top passages (rerank.toml's DEPTH) reordered when the first does not lead the second by
+    the margin, the rest of the top DEPTH after them."""
+    from assistant.factory import open_assistant
     from assistant.settings import Settings
 
-    reranker = reranker_for(load_generator(Settings.load()))
-    if reranker is None:
+    settings = Settings.load(index=searcher.index_dir).with_answer(translate=False)
+    assistant = open_assistant(settings, lazy=True, searcher=searcher, reader=None)
+    if assistant.reranker is None:
         raise SystemExit("--rerank needs a GGUF in process, not a server (BRIEFING_LLM_URL)")
+    depth = settings.answer.reranking.depth
 
     def search(question: str) -> Sequence[Hit]:
-        hits = searcher.search(question, k=max(DEPTH, RERANK_DEPTH))
-        if settled(hits):
-            return hits
-        top = reranker.rerank(question, hits[:RERANK_DEPTH], question_language(question, searcher.languages))
-        return top + hits[RERANK_DEPTH:]
+        top, _query = assistant.search(question, depth)
+        rest = searcher.search(question, k=max(DEPTH, depth))[depth:]
+        return top + rest
 
     return search
 
@@ -130,11 +130,12 @@ def main() -> None:
         folder = Path(tmp) / "documents"
         questions: list[Question] = write_corpus(folder)
         index_dir = args.index or Path(tmp) / "index"
-        embedder = Embedder()
+        settings = Settings.load(index=index_dir)
+        embedder = load_embedder(settings.embedder_for())
         report = update_index(index_dir, [folder], embedder)
         for skipped in report.skipped:
             print(f"skipped {skipped['file']}: {skipped['reason']}", file=sys.stderr)
-        searcher = Searcher(index_dir, embedder)
+        searcher = open_searcher(settings, embedder)
         outcomes = measure(questions, reranked(searcher) if args.rerank else hybrid(searcher))
 
     if args.json:

@@ -25,18 +25,21 @@ import json
 import random
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer.pipeline import question_language  # noqa: E402
-from assistant.answer.rerank import DEPTH, MARGIN, WEIGHT, LikelihoodReranker  # noqa: E402
-from assistant.answer.translate import search_query, translation_for  # noqa: E402
-from index.search.hybrid import FusionWeights, Hit, Searcher  # noqa: E402
+from assistant.answer.rerank import LikelihoodReranker  # noqa: E402
+from assistant.factory import open_assistant  # noqa: E402
+from assistant.models.loading import load_embedder  # noqa: E402
+from assistant.settings import RerankSettings, Settings  # noqa: E402
+from index.search.hybrid import FusionWeights, Hit  # noqa: E402
 from index.store.builder import update_index  # noqa: E402
-from index.store.embed import Embedder  # noqa: E402
+
+FITTED = RerankSettings.fitted()
 
 DEV = ROOT.parent / "shared" / "eval" / "piaf-dev"
 
@@ -92,15 +95,15 @@ def main() -> None:
     ap.add_argument("--weights", help="JSON of FusionWeights fields to override")
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--rerank", action="store_true", help="also measure with LLM reranking of the top 5")
-    ap.add_argument("--depth", type=int, default=DEPTH, help="passages reranked (default %(default)s)")
+    ap.add_argument("--depth", type=int, default=FITTED.depth, help="passages reranked (default %(default)s)")
     ap.add_argument(
         "--margin",
         type=float,
-        default=MARGIN,
+        default=FITTED.margin,
         help="fused-score lead that keeps the search order (inf: none)",
     )
     ap.add_argument(
-        "--weight", type=float, default=WEIGHT, help="per nat of log-likelihood (default %(default)s)"
+        "--weight", type=float, default=FITTED.weight, help="per nat of log-likelihood (default %(default)s)"
     )
     ap.add_argument("--cache", type=Path, help="JSON-lines cache of the reranker's log-likelihoods")
     ap.add_argument("--limit", type=int, help="a random sample of this many answerable questions (seed 0)")
@@ -110,25 +113,32 @@ def main() -> None:
     )
     args = ap.parse_args()
 
-    embedder = Embedder()
+    weights = FusionWeights(**json.loads(args.weights)) if args.weights else None
+    settings = replace(Settings.load(index=args.index, llm=args.translator), fusion=weights)
+    embedder = load_embedder(settings.embedder_for())
     update_index(args.index, [args.briefings], embedder)
-    weights = FusionWeights(**json.loads(args.weights)) if args.weights else FusionWeights()
-    searcher = Searcher(args.index, embedder, weights)
     questions = [json.loads(line) for line in args.questions.read_text().splitlines() if line.strip()]
     answerable = [q for q in questions if q.get("answerable", True) and q.get("gold")]
     if args.limit:
         answerable = random.Random(0).sample(answerable, min(args.limit, len(answerable)))
-    reranker = generator = translator = None
-    if args.rerank or args.translate:
-        from assistant.models.llm import LlamaCppGenerator
-        from assistant.models.resolve import resolve_llm
-
-        generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
-        if args.translator:
-            translator = LlamaCppGenerator(resolve_llm(args.translator), n_ctx=2048)
-        reranker = (
-            LikelihoodReranker(generator, weight=args.weight, margin=args.margin) if args.rerank else None
-        )
+    # The search's first stages as `search` runs them (understanding, the translation only with
+    # --translate, so that a run on questions in the briefings' language needs no LLM), reranked
+    # here rather than by the pipeline: the top --depth of the top 10, with the --cache of
+    # log-likelihoods, at the --margin and --weight asked for.
+    searching = open_assistant(
+        settings.with_answer(rerank=False, translate=args.translate),
+        llm=args.translate,
+        embedder=embedder,
+        reader=None,
+    )
+    reranker = None
+    if args.rerank:
+        generator = searching.generator
+        if generator is None or args.translator:  # the default GGUF scores, whoever translates
+            generator = open_assistant(
+                Settings.load(index=args.index), searcher=searching.searcher, reader=None
+            ).generator
+        reranker = LikelihoodReranker(generator, weight=args.weight, margin=args.margin)
     cache = LoglikCache(args.cache)
     scored = 0
     translated = 0
@@ -137,19 +147,9 @@ def main() -> None:
     for q in answerable:
         gold = gold_ids(q)
         t0 = time.perf_counter()
-        asked = question_language(q["question"], searcher.languages)
-        # Only with --translate, so that a run on questions in the briefings' language needs no
-        # LLM; `search` and `ask` translate by default.
-        translated_to = translation_for(
-            q["question"],
-            asked,
-            searcher.languages,
-            (translator or generator) if args.translate else None,
-            searcher.mentions,
-        )
-        translated += translated_to is not None
-        probe, language = translated_to or (q["question"], asked)
-        hits = searcher.search(search_query(q["question"], translated_to[0] if translated_to else None), k=10)
+        hits, query = searching.search(q["question"], 10)
+        translated += query.translation is not None
+        probe, language = query.text, query.text_language
         t1 = time.perf_counter()
         seconds["search"] += t1 - t0
         orders = {"search": hits}
@@ -180,7 +180,7 @@ def main() -> None:
     result["rerank_weight"] = args.weight if reranker is not None else None
     result["reranked_questions"] = scored if reranker is not None else None
     result["translated"] = translated if args.translate else None
-    result["weights"] = weights.__dict__
+    result["weights"] = searching.searcher.weights.__dict__
     print(json.dumps(result) if args.json else "\n".join(f"{k:>22}: {v}" for k, v in result.items()))
 
 

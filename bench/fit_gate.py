@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.answer import gate  # noqa: E402
-from index.store.embed import DEFAULT_EMBEDDER  # noqa: E402
+from assistant.settings import GateSettings  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "eval" / "piaf-dev"
 RESULTS = ROOT / "bench" / "results"
@@ -97,10 +97,10 @@ def compute_features(
     questions: list[dict[str, Any]], index_dir: Path, embedder_name: str
 ) -> tuple[np.ndarray, float]:
     """(n, 3) signals of each question as assistant.answer.gate.evidence measures them; seconds taken."""
-    from assistant.models.loading import load_embedder
-    from index.search.hybrid import Searcher
+    from assistant.factory import open_searcher
+    from assistant.settings import Settings
 
-    searcher = Searcher(index_dir, load_embedder(embedder_name))
+    searcher = open_searcher(Settings.load(index=index_dir, embedder=embedder_name))
     X = np.zeros((len(questions), len(SIGNALS)))
     t0 = time.perf_counter()
     try:
@@ -272,15 +272,28 @@ def constant_lines(fitted: Gate) -> dict[str, str]:
     return lines
 
 
-def write_constants(path: Path, lines: dict[str, str]) -> None:
-    """Replace the `NAME = ...` line of each name in the TOML file at `path`; the other lines,
+def write_constants(path: Path, lines: dict[str, str], embedder: str | None = None) -> None:
+    """Replace the `NAME = ...` line of each name in the TOML file at `path`, at its top, or in
+    the `[embedder."NAME"]` table of `embedder` when it is not the default one; the other lines,
     comments among them, stay as they are."""
+    from assistant.settings import default_embedder
+
     text = path.read_text(encoding="utf-8")
+    start = 0
+    if embedder is not None and embedder != default_embedder():
+        header = f'[embedder."{embedder}"]'
+        if header not in text:
+            raise SystemExit(f"{path} has no {header} table: add one with the names to write")
+        start = text.index(header)
+    end = text.find("\n[", start + 1)
+    end = len(text) if end < 0 else end
+    part = text[start:end]
     for name, line in lines.items():
-        found = list(re.finditer(rf"^{re.escape(name)}\s*=.*$", text, flags=re.M))
+        found = list(re.finditer(rf"^{re.escape(name)}\s*=.*$", part, flags=re.M))
         if len(found) != 1:
-            raise SystemExit(f"{path}: {len(found)} lines set {name}, expected one")
-        text = text[: found[0].start()] + line + text[found[0].end() :]
+            raise SystemExit(f"{path}: {len(found)} lines set {name} there, expected one")
+        part = part[: found[0].start()] + line + part[found[0].end() :]
+    text = text[:start] + part + text[end:]
     tomllib.loads(text)  # still valid TOML
     path.write_text(text, encoding="utf-8")
     print(f"written to {path}")
@@ -291,21 +304,23 @@ def main() -> None:
     ap.add_argument("--index", type=Path, default=Path("/tmp/ix"), help="index of the dev briefings")
     ap.add_argument("--questions", type=Path, default=DEV / "questions.jsonl")
     ap.add_argument("--limit", type=int, help="only the first N questions")
-    ap.add_argument(
-        "--embedder", default=DEFAULT_EMBEDDER, help="the index's embedder (default: %(default)s)"
-    )
+    ap.add_argument("--embedder", help="the index's embedder (default: the one that built the index)")
     ap.add_argument(
         "--features", type=Path, help="feature cache (default bench/results/gate_features[-limitN].npz)"
     )
     ap.add_argument("--recompute", action="store_true", help="measure the features again even if cached")
     ap.add_argument("--folds", type=int, nargs="+", default=[5, 3, 9], help="cross-validation fold counts")
     ap.add_argument(
-        "--write", action="store_true", help=f"write the whole-set fit to {gate.CONSTANTS_FILE.name}"
+        "--write", action="store_true", help=f"write the whole-set fit to {GateSettings.FILE.name}"
     )
     args = ap.parse_args()
     if args.features is None:
         args.features = RESULTS / f"gate_features{f'-limit{args.limit}' if args.limit else ''}.npz"
 
+    if args.embedder is None:
+        from assistant.settings import Settings
+
+        args.embedder = Settings(index_dir=args.index).embedder_for()
     questions = load_questions(args.questions, args.limit)
     answerable = np.array([bool(q.get("answerable", True)) for q in questions])
     groups = article_groups(questions)
@@ -320,21 +335,24 @@ def main() -> None:
             f"  {name:9s} mean answerable {column[answerable].mean():.3f}  unanswerable {column[~answerable].mean():.3f}"
         )
 
-    current = np.array([not gate.Evidence(float(c), float(lx), float(cs)).answerable for c, lx, cs in X])
-    print(f"\nCurrent constants in {gate.CONSTANTS_FILE.name}, on the whole set:")
+    rule = GateSettings.fitted(embedder=args.embedder)
+    current = np.array(
+        [not gate.Evidence(float(c), float(lx), float(cs), rule=rule).answerable for c, lx, cs in X]
+    )
+    print(f"\nCurrent constants in {GateSettings.FILE.name} for {args.embedder}, on the whole set:")
     print(
         "  "
-        + "  ".join(f"{c} {getattr(gate, c)}" for c in (*CONSTANTS, "THRESHOLD"))
+        + "  ".join(f"{c} {getattr(rule, c.lower())}" for c in (*CONSTANTS, "THRESHOLD"))
         + f"\n  {figures(current, answerable)}"
     )
 
     fitted = fit_gate(X, answerable)
     lines = constant_lines(fitted)
-    print(f"\nFitted on the whole set (for {gate.CONSTANTS_FILE.name}):")
+    print(f"\nFitted on the whole set (for {GateSettings.FILE.name}):")
     print("\n".join(lines.values()))
     print(f"  in-sample: {figures(fitted.abstains(X), answerable)}")
     if args.write:
-        write_constants(gate.CONSTANTS_FILE, lines)
+        write_constants(GateSettings.FILE, lines, args.embedder)
 
     for n_folds in args.folds:
         result, gates = cross_validate(X, answerable, groups, n_folds)

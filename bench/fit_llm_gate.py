@@ -45,6 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import fit_gate  # noqa: E402
 
 from assistant.answer import gate  # noqa: E402
+from assistant.settings import GateSettings  # noqa: E402
 
 SIGNALS = ("coverage", "lexical", "cosine", "gain/token")
 CONSTANTS = ("L_COVERAGE", "L_LEXICAL", "L_COSINE", "L_GAIN")
@@ -66,17 +67,13 @@ def measure(questions: list[dict[str, Any]], index_dir: Path, cache: Path) -> di
     todo = [q for q in questions if q["id"] not in done]
     if not todo:
         return done
-    from assistant.answer.pipeline import question_language
-    from assistant.answer.rerank import LikelihoodReranker
-    from assistant.models.llm import LlamaCppGenerator
-    from assistant.models.loading import load_embedder
-    from assistant.models.resolve import resolve_llm
-    from index.search.hybrid import Searcher
-    from index.store.embed import DEFAULT_EMBEDDER
+    from assistant.answer.stages.understand import question_language
+    from assistant.factory import open_assistant
+    from assistant.settings import Settings
 
-    searcher = Searcher(index_dir, load_embedder(DEFAULT_EMBEDDER))
-    generator = LlamaCppGenerator(resolve_llm(None), n_ctx=2048)
-    reranker = LikelihoodReranker(generator)
+    assistant = open_assistant(Settings.load(index=index_dir), reader=None)
+    searcher, generator, reranker = assistant.searcher, assistant.generator, assistant.reranker
+    assert reranker is not None, "the default LLM scores in process"
     cache.parent.mkdir(parents=True, exist_ok=True)
     print(f"measuring {len(todo)} questions ({len(done)} cached) ...", flush=True)
     t0 = time.perf_counter()
@@ -132,7 +129,9 @@ def constant_lines(fitted: fit_gate.Gate, model: str) -> dict[str, str]:
 
 def measured_by(records: list[dict[str, Any]]) -> str:
     """The model whose likelihoods the records hold; a record without a name is the calibrated model's."""
-    models = {r.get("model", gate.LIKELIHOOD_MODEL) for r in records}
+    models = {
+        r.get("model", GateSettings.fitted(embedder="all-MiniLM-L6-v2").likelihood_model) for r in records
+    }
     if len(models) != 1:
         raise SystemExit(f"the cache mixes models ({', '.join(sorted(models))}): measure with one")
     return models.pop()
@@ -145,8 +144,11 @@ def main() -> None:
     ap.add_argument("--answerable", type=int, default=400, help="answerable questions sampled (seed 0)")
     ap.add_argument("--cache", type=Path, default=fit_gate.RESULTS / "gate_llm_features.jsonl")
     ap.add_argument("--folds", type=int, nargs="+", default=[5, 3, 9])
-    ap.add_argument("--write", action="store_true", help=f"write the fit to {gate.CONSTANTS_FILE.name}")
+    ap.add_argument("--write", action="store_true", help=f"write the fit to {GateSettings.FILE.name}")
     args = ap.parse_args()
+    from assistant.settings import Settings
+
+    embedder = Settings(index_dir=args.index).embedder_for()  # the constants are this embedder's
 
     everything = fit_gate.load_questions(args.questions, None)
     groups_of = dict(zip((q["id"] for q in everything), fit_gate.article_groups(everything), strict=True))
@@ -170,17 +172,18 @@ def main() -> None:
             f"unanswerable {column[~answerable].mean():7.3f}"
         )
 
-    three = [gate.Evidence(float(c), float(lx), float(cs)) for c, lx, cs in X[:, :3]]
+    rule = GateSettings.fitted(embedder=embedder)
+    three = [gate.Evidence(float(c), float(lx), float(cs), rule=rule) for c, lx, cs in X[:, :3]]
     current = np.array([not e.answerable for e in three]) | veto
     print(f"\nThree-signal constants in force, this sample: {fit_gate.figures(current, answerable, weight)}")
 
     fitted = fit_gate.fit_gate(X, answerable, weight)
     lines = constant_lines(fitted, measured_by([features[q["id"]] for q in questions]))
-    print(f"\nFour-signal fit on the whole sample (for {gate.CONSTANTS_FILE.name}):")
+    print(f"\nFour-signal fit on the whole sample (for {GateSettings.FILE.name}):")
     print("\n".join(lines.values()))
     print(f"  in-sample: {fit_gate.figures(fitted.abstains(X) | veto, answerable, weight)}")
     if args.write:
-        fit_gate.write_constants(gate.CONSTANTS_FILE, lines)
+        fit_gate.write_constants(GateSettings.FILE, lines, embedder)
 
     for n_folds in args.folds:
         print(f"\n{n_folds}-fold cross-validation grouped by article, held out:")

@@ -81,7 +81,6 @@ import math
 import random
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -168,16 +167,17 @@ class Probe:
 
 
 def instrument(assistant: Any, probe: Probe) -> None:
-    """Wrap `pipeline.evidence`, the reranker's gain and `pipeline.short_answer` so that each
-    `ask` leaves its gate signals and the reader's words and log-probabilities in `probe`."""
-    from assistant.answer import pipeline
-    from assistant.answer.short import clean, reader_prompt
+    """Watch the judge stage and the reader so that each `ask` leaves its gate signals (with the
+    likelihood gain) and the reader's words and log-probabilities in `probe`."""
+    from assistant.answer.pipeline import with_stage
+    from assistant.answer.short import clean, reader_prompt, short_answer
+    from assistant.answer.stages import read as read_stage
+    from assistant.answer.stages.judge import judge
 
-    evidence, short_answer = pipeline.evidence, pipeline.short_answer
-
-    def recorded_evidence(*args: Any, **kwargs: Any) -> Any:
-        probe.evidence = evidence(*args, **kwargs)
-        return probe.evidence
+    def judged(state: Any, tools: Any) -> Any:
+        probe.evidence = state.evidence
+        probe.gain = state.evidence.gain if state.evidence is not None else None
+        return judge(state, tools)
 
     def read(reader: Any, question: str, quotes: Any, language: str, on_token: Any = None) -> Any:
         pieces: list[str] = []
@@ -207,37 +207,16 @@ def instrument(assistant: Any, probe: Probe) -> None:
         }
         return short
 
-    pipeline.evidence = recorded_evidence
-    pipeline.short_answer = read
-    reranker = assistant.reranker
-    if reranker is not None:
-        gain: Callable[..., float] = reranker.gain
-
-        def recorded_gain(*args: Any, **kwargs: Any) -> float:
-            probe.gain = gain(*args, **kwargs)
-            return probe.gain
-
-        reranker.gain = recorded_gain
+    assistant.stages = with_stage(assistant.stages, "judge", judged)
+    read_stage.short_answer = read  # type: ignore[assignment]
 
 
 def build(index: Path, reader: str) -> Any:
-    """The assistant as `briefing-assistant ask --index INDEX --reader READER` builds it."""
-    from assistant.cli.ask import build_assistant
+    """The assistant as `briefing-assistant ask --index INDEX --reader READER` opens it."""
+    from assistant.factory import open_assistant
+    from assistant.settings import Settings
 
-    args = argparse.Namespace(
-        index=index,
-        embedder=None,
-        llm=None,
-        llm_url=None,
-        reader=reader,
-        no_llm=False,
-        no_rerank=False,
-        no_translate=False,
-        rerank_only=False,
-        k=None,
-        lang="auto",
-    )
-    return build_assistant(args, llm=True)
+    return open_assistant(Settings.load(index=index, reader=reader))
 
 
 def gold_of(question: dict[str, Any]) -> set[tuple[str, str, int]]:

@@ -28,10 +28,11 @@ sys.path.insert(0, str(ROOT))
 
 from short_answers import QUESTIONS, tuning_indices  # noqa: E402
 
-from assistant.answer import pipeline  # noqa: E402
+from assistant.answer.stages import narrow  # noqa: E402
 from assistant.answer.tighten import tighten  # noqa: E402
-from assistant.cli.ask import build_assistant  # noqa: E402
 from assistant.cli.eval import _fold, load_questions  # noqa: E402
+from assistant.factory import open_assistant  # noqa: E402
+from assistant.settings import NarrowSettings, Settings  # noqa: E402
 
 TOML = ROOT / "assistant" / "answer" / "tighten.toml"
 CONFIDENCES = (-math.inf, -4.0, -3.0, -2.5, -2.0, -1.5, -1.0, -0.5, math.inf)  # inf: never narrowed
@@ -41,7 +42,7 @@ MEDIAN_BELOW = 250
 
 def record(index: Path, reader: str | None, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
     """(gold answers, verified, short answer, language) for each answered question."""
-    assistant = build_assistant(argparse.Namespace(index=index, reader=reader, lang="auto"))
+    assistant = open_assistant(Settings.load(index=index, reader=reader))
     if assistant.reader is None:
         raise SystemExit("no reader is installed: pip install -e '.[reader]'")
     seen: list[tuple[Any, ...]] = []
@@ -50,7 +51,7 @@ def record(index: Path, reader: str | None, rows: list[dict[str, Any]]) -> list[
         seen.append((verified, short, language))
         return tighten(verified, short, language, *args, **kwargs)
 
-    pipeline.tighten = spy  # type: ignore[assignment]
+    narrow.tighten = spy  # type: ignore[assignment]
     kept = []
     for k, q in enumerate(rows, 1):
         seen.clear()
@@ -67,7 +68,7 @@ def score(kept: list[tuple[Any, ...]], min_confidence: float, max_chars: int) ->
     for answers, verified, short, language in kept:
         quotes = [
             q
-            for c in tighten(verified, short, language, min_confidence, max_chars).citations
+            for c in tighten(verified, short, language, NarrowSettings(min_confidence, max_chars)).citations
             for q in c.quotes
         ]
         held.append(any(_fold(a) in _fold(q) for a in answers for q in quotes))

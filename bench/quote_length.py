@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import math
 import pickle
 import sys
 from dataclasses import dataclass, replace
@@ -26,9 +27,11 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assistant.answer import extract, pipeline
-from assistant.answer.extract import QUOTE_RULE, QuoteRule, extractive_answer
+from assistant.answer import extract
+from assistant.answer.extract import extractive_answer
+from assistant.answer.stages import compose
 from assistant.cli.eval import _fold
+from assistant.settings import QuoteSettings
 
 PRONOUNS = frozenset(
     "il ils elle elles ce c cet cette ces cela ca celui celle ceux celles "
@@ -55,19 +58,17 @@ def half_of(file: str) -> str:
 
 def record(index: str, questions: Path) -> list[Call]:
     """Every non-abstained question's call to `extractive_answer`, made by the real pipeline."""
-    from assistant.cli.ask import build_assistant
-    from assistant.cli.main import build_parser
+    from assistant.factory import open_assistant
+    from assistant.settings import Settings
 
-    parser = build_parser()
-    ns = parser.parse_args(["eval", "--index", index, "--no-llm", str(questions)])
-    assistant = build_assistant(ns, llm=False)
+    assistant = open_assistant(Settings.load(index=index), llm=False)
     seen: list[tuple[tuple[Any, ...], dict[str, Any]]] = []
 
     def spy(*args: Any, **kwargs: Any) -> extract.Verified:
         seen.append((args, kwargs))
         return extractive_answer(*args, **kwargs)
 
-    pipeline.extractive_answer = spy  # type: ignore[assignment]
+    compose.extractive_answer = spy  # type: ignore[assignment]
     calls = []
     for line in questions.read_text(encoding="utf-8").splitlines():
         if not line.strip():
@@ -87,7 +88,7 @@ def record(index: str, questions: Path) -> list[Call]:
     return calls
 
 
-def measure(calls: list[Call], rule: QuoteRule) -> dict[str, dict[str, float]]:
+def measure(calls: list[Call], rule: QuoteSettings) -> dict[str, dict[str, float]]:
     rows: dict[str, dict[str, list[float]]] = {
         h: {"hit": [], "len": [], "cited": []} for h in ("A", "B", "all")
     }
@@ -116,30 +117,42 @@ def measure(calls: list[Call], rule: QuoteRule) -> dict[str, dict[str, float]]:
     }
 
 
-def variants() -> dict[str, QuoteRule]:
-    today = QuoteRule(widen_to=3, max_quote_chars=450, max_quotes_chars=700)
-    alone = QuoteRule(second_margin=-1.0, max_quote_chars=450, max_quotes_chars=450)
-    out: dict[str, QuoteRule] = {"today: widened to 3 sentences / 450, + second / 700": today}
+def variants() -> dict[str, QuoteSettings]:
+    # The fitted sentence ranking, with the quoting rule at its plainest: the best sentence alone.
+    plain = replace(
+        QuoteSettings.fitted(),
+        widen_to=1,
+        min_sentence_chars=0,
+        anaphora=frozenset(),
+        second_margin=math.inf,
+        max_quote_chars=450,
+        max_quotes_chars=700,
+    )
+    today = replace(plain, widen_to=3, max_quote_chars=450, max_quotes_chars=700)
+    alone = replace(plain, second_margin=-1.0, max_quote_chars=450, max_quotes_chars=450)
+    out: dict[str, QuoteSettings] = {"today: widened to 3 sentences / 450, + second / 700": today}
     out["best sentence alone"] = alone
     out["+ predecessor of a pronoun-led sentence"] = replace(alone, anaphora=PRONOUNS)
     out["+ pronouns and possessives"] = replace(alone, anaphora=PRONOUNS | POSSESSIVES)
     for n in (40, 60, 80):
-        out[f"+ pronouns, + neighbour under {n} chars"] = replace(alone, anaphora=PRONOUNS, min_chars=n)
+        out[f"+ pronouns, + neighbour under {n} chars"] = replace(
+            alone, anaphora=PRONOUNS, min_sentence_chars=n
+        )
     for margin in (0.05, 0.1, 0.15, 0.2, 0.3, 1000.0):
         for cap in (450, 600):
             out[f"pronouns, 40, + second within {margin} / {cap}"] = replace(
-                alone, anaphora=PRONOUNS, min_chars=40, second_margin=margin, max_quotes_chars=cap
+                alone, anaphora=PRONOUNS, min_sentence_chars=40, second_margin=margin, max_quotes_chars=cap
             )
     for cap in (250, 300, 350):
         out[f"pronouns, 40, + second within 0.1 / {cap}"] = replace(
             alone,
             anaphora=PRONOUNS,
-            min_chars=40,
+            min_sentence_chars=40,
             second_margin=0.1,
             max_quote_chars=cap,
             max_quotes_chars=cap,
         )
-    out["default (extract.toml)"] = QUOTE_RULE
+    out["default (extract.toml)"] = QuoteSettings.fitted()
     return out
 
 

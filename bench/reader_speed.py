@@ -61,11 +61,11 @@ sys.path.insert(0, str(ROOT))
 
 import assistant.answer.pipeline as pipeline  # noqa: E402
 from assistant.answer import short  # noqa: E402
-from assistant.cli.ask import build_assistant  # noqa: E402
-from assistant.cli.common import add_common  # noqa: E402
 from assistant.cli.eval import load_questions  # noqa: E402
+from assistant.factory import open_assistant  # noqa: E402
 from assistant.models.llm import Generator  # noqa: E402
 from assistant.models.loading import LazyGenerator  # noqa: E402
+from assistant.settings import Settings, add_flags  # noqa: E402
 
 QUESTIONS = Path("/work/shared/eval/piaf-dev/questions.jsonl")
 
@@ -312,7 +312,7 @@ def print_report(s: dict[str, Any], model: dict[str, str]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    add_common(ap, llm=True, reader=True)
+    add_flags(ap, llm=True, reader=True)
     ap.add_argument("--questions", type=Path, default=QUESTIONS, help="JSONL of questions (PIAF dev)")
     ap.add_argument("-n", type=int, default=40, help="answerable questions to answer (default 40)")
     ap.add_argument("--seed", type=int, default=0, help="sample seed (default 0)")
@@ -335,7 +335,7 @@ def main() -> None:
     spare = [q for q in pool if id(q) not in chosen]
     rng.shuffle(spare)
 
-    assistant = build_assistant(args)
+    assistant = open_assistant(Settings.from_args(args))
     if assistant.reader is None:
         raise SystemExit("no reader: install one or name it with --reader")
     recorder = Recorder(assistant)

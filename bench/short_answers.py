@@ -30,8 +30,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.cli.ask import build_assistant  # noqa: E402
 from assistant.cli.eval import load_questions, measure, sample  # noqa: E402
+from assistant.factory import open_assistant  # noqa: E402
+from assistant.settings import Settings  # noqa: E402
 
 QUESTIONS = ROOT.parent / "shared" / "eval" / "piaf-dev" / "questions.jsonl"
 # The answerable questions the reader's prompt and window were chosen on (docs/quality.md).
@@ -111,8 +112,7 @@ def main() -> None:
     args = ap.parse_args()
 
     rows = held_out(load_questions(args.questions), args.n)
-    ns = argparse.Namespace(index=args.index, reader=args.reader, lang="auto")
-    assistant = build_assistant(ns)
+    assistant = open_assistant(Settings.load(index=args.index, reader=args.reader))
     reader = assistant.reader
     if reader is None:
         raise SystemExit("no reader is installed: pip install -e '.[reader]'")

@@ -3,10 +3,14 @@
     python bench/speed.py --sizes 1000 10000 100000
     python bench/speed.py --sizes 100000 --raw-sample 0.2   # the long row, raw rate from a sample
     python bench/speed.py --formats --compare 223b9cd        # PIAF dev briefings as .txt, .docx, .odt, .pdf
+    python bench/speed.py --dev                              # the PIAF dev briefings themselves
+    python bench/speed.py --embedder all-MiniLM-L6-v2 ...    # another embedder (default: models.txt's)
 
 For each size, generated briefings (about 10 bullets + footnotes each) are indexed from
 scratch with `update_index`, and the same passage texts are encoded with a bare
-`SentenceTransformer.encode`: the ratio is our indexing throughput over raw encoding.
+`SentenceTransformer.encode` (the model's passage prompt, its batch size): the ratio is our
+indexing throughput over raw encoding. `--dev` indexes the PIAF dev briefings instead (1,458
+long passages, the rate the issue's targets name).
 Search latency (p50/p95 over 200 queries) is compared with raw "encode the query + FAISS
 search" on the same vectors. Also: peak RSS, and HNSW recall@10 against exact search.
 
@@ -33,11 +37,13 @@ sys.path.insert(0, str(ROOT))
 
 import format_speed  # noqa: E402
 
+from assistant.models.loading import load_embedder  # noqa: E402
+from assistant.settings import default_embedder  # noqa: E402
 from index.parse.reader import parse_file  # noqa: E402
 from index.search.hybrid import Searcher  # noqa: E402
 from index.store import vectors  # noqa: E402
 from index.store.builder import collect_files, update_index  # noqa: E402
-from index.store.embed import Embedder  # noqa: E402
+from index.store.embed import BATCH_SIZE, Embedder  # noqa: E402
 from index.store.representation import passage_texts  # noqa: E402
 
 WORDS = (
@@ -72,11 +78,14 @@ def pct(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
-def run(size: int, embedder: Embedder, raw_sample: float = 1.0) -> dict[str, float]:
+def run(
+    size: int, embedder: Embedder, raw_sample: float = 1.0, briefings: Path | None = None
+) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "briefings"
-        folder.mkdir()
-        make_corpus(folder, size)
+        folder = briefings or Path(tmp) / "briefings"
+        if briefings is None:
+            folder.mkdir()
+            make_corpus(folder, size)
         files, _ = collect_files([folder])
         texts = [t for f in files for t in passage_texts(parse_file(f))]
 
@@ -87,7 +96,13 @@ def run(size: int, embedder: Embedder, raw_sample: float = 1.0) -> dict[str, flo
 
         def raw(part: list[str]) -> float:
             t0 = time.perf_counter()
-            embedder.model.encode(part, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
+            embedder.model.encode(
+                part,
+                prompt=embedder.document_prompt or None,
+                batch_size=BATCH_SIZE,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
             return time.perf_counter() - t0
 
         raw_s = raw(halves[0])
@@ -160,8 +175,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="with --formats: the first N briefings only")
     ap.add_argument("--rounds", type=int, default=3, help="with --formats: parse rounds (median; .pdf: one)")
     ap.add_argument("--compare", metavar="REF", help="with --formats: also time .txt with commit REF's code")
+    ap.add_argument("--dev", action="store_true", help="index the PIAF dev briefings (--briefings) instead")
+    ap.add_argument("--embedder", help="a models.txt name or a folder (default: models.txt's default)")
     args = ap.parse_args()
-    embedder = Embedder()
+    embedder = load_embedder(args.embedder or default_embedder())
+    print(f"embedder {embedder.name} ({getattr(embedder, 'dtype', 'float32')}, batch {BATCH_SIZE})")
     if args.formats:
         format_speed.run(
             embedder, briefings=args.briefings, limit=args.limit, rounds=args.rounds, ref=args.compare
@@ -184,8 +202,8 @@ def main() -> None:
     ]
     print("| " + " | ".join(cols) + " |")
     print("|" + "---|" * len(cols))
-    for size in args.sizes:
-        r = run(size, embedder, args.raw_sample)
+    for size in [0] if args.dev else args.sizes:
+        r = run(size, embedder, args.raw_sample, args.briefings if args.dev else None)
         print(
             "| " + " | ".join(f"{r[c]:.2f}" if isinstance(r[c], float) else str(r[c]) for c in cols) + " |",
             flush=True,

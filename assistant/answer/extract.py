@@ -1,4 +1,4 @@
-"""The answer records, sentence and quote scanning, and the extractive answer.
+"""The answer records, quotes as answers write them, and the extractive answer.
 
 The extractive answer is what the user gets whenever the LLM's answer cannot be verified —
 always, with the embedded 270M base model, which cannot follow instructions — so it must be
@@ -8,18 +8,22 @@ with the question and the passage's retrieval rank, each with its citation.
 
 from __future__ import annotations
 
-import itertools
 import math
 import re
-import tomllib
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import prompts
+from assistant.settings import QuoteSettings
 from index.store.lexical import tokenize, without_question_words
+from index.text.fold import fold
+from index.text.months import format_date
+from index.text.names import inner_capitalised
+from index.text.sentences import PAIRS as PAIRS
+from index.text.sentences import QuoteSpan as QuoteSpan
+from index.text.sentences import quote_spans as quote_spans
+from index.text.sentences import split_sentences
 
 if TYPE_CHECKING:
     from index.search.hybrid import Hit
@@ -109,8 +113,7 @@ class Verified:
         return [c for c in self.changes if c.kind == kind]
 
 
-# Quote marks: opening -> closing. Straight quotes pair with themselves (no nesting).
-PAIRS = {"«": "»", "“": "”", "„": "“", "‹": "›", '"': '"'}
+# Every quote mark, paired or not (index.text.sentences.PAIRS pairs them).
 QUOTE_CHARS = frozenset('«»“”„‟‹›"')
 OPEN_CLOSE = {"fr": ("« ", " »"), "en": ("“", "”")}
 MARKER = re.compile(r"\[\s*(\d{1,4}(?:\s*[,;]\s*\d{1,4})*)\s*\]")
@@ -123,125 +126,12 @@ def lang(language: str) -> str:
     return "fr" if language == "fr" else "en"
 
 
-@dataclass(frozen=True)
-class QuoteSpan:
-    open: int  # index of the opening mark
-    close: int  # index of the closing mark; the content is text[open + 1 : close]
-
-
-def quote_spans(text: str) -> list[QuoteSpan]:
-    """Outermost balanced quotations; nesting is counted for the asymmetric pairs.
-
-    Each opening mark's partner is found for all marks at once, one stack per pair (linear
-    time): scanning forward from every unclosed « takes minutes on a bullet of 30,000 of them.
-    """
-    partner: dict[int, int] = {}
-    for opening, closing in PAIRS.items():
-        if opening == closing:  # straight quotes: each closes at the next one
-            at = [k for k, c in enumerate(text) if c == opening]
-            partner.update(itertools.pairwise(at))
-            continue
-        stack: list[int] = []
-        for k, c in enumerate(text):
-            if c == closing:
-                if stack:
-                    partner[stack.pop()] = k
-            elif c == opening:
-                stack.append(k)
-    spans: list[QuoteSpan] = []
-    i = 0
-    while i < len(text):
-        j = partner.get(i) if text[i] in PAIRS else None
-        if j is None:
-            i += 1
-        else:
-            spans.append(QuoteSpan(i, j))
-            i = j + 1
-    return spans
-
-
-_ABBREV = frozenset(
-    """m mm mme mmes mlle mlles dr pr me st ste mgr gal gen gén col cdt lt sgt capt prof mr mrs ms jr sr
-    av apr cf p pp vol no n nº art env ca fig ed éd etc vs approx inc ltd co corp dept
-    janv févr fevr avr juil sept oct nov déc dec jan feb mar apr jun jul aug sep e.g i.e
-    c.-à-d c.-à.-d j.-c""".split()
-)
-_END = re.compile(r"[.!?…]+[»”\"’)]*(?=\s)|\n+")
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end), trimmed of whitespace.
-
-    A line break or a stop ends a sentence, a stop only before a capital, digit, quote or bullet:
-    never inside a quotation (« … » may hold several sentences), after a known abbreviation
-    (M., Mme, etc.) or an initial (J. Biden), nor inside a decimal (3.5 has no space).
-    """
-    inside = [False] * len(text)
-    for q in quote_spans(text):
-        for k in range(q.open + 1, q.close):
-            inside[k] = True
-    cuts: list[int] = []
-    for m in _END.finditer(text):
-        if inside[m.start()]:
-            continue
-        if m.group().startswith("\n"):
-            cuts.append(m.end())
-            continue
-        rest = text[m.end() :].lstrip()
-        if rest and not (rest[0].isupper() or rest[0].isdigit() or rest[0] in '«“"-•*['):
-            continue
-        if m.group()[0] == ".":
-            word = re.search(r"([^\s(«“\"]*)$", text[: m.start()])
-            token = (word.group(1) if word else "").lower()
-            if token in _ABBREV or (len(token) == 1 and token.isalpha()):
-                continue
-        cuts.append(m.end())
-    spans, start = [], 0
-    for end in [*cuts, len(text)]:
-        seg = text[start:end]
-        lead = len(seg) - len(seg.lstrip())
-        if seg.strip():
-            spans.append((start + lead, start + len(seg.rstrip())))
-        start = end
-    return spans
-
-
-_MONTHS = {
-    "fr": "janvier février mars avril mai juin juillet août septembre octobre novembre décembre".split(),
-    "en": "January February March April May June July August September October November December".split(),
-}
-
-
-def format_date(iso: str | None, language: str) -> str | None:
-    """2022-09-15 -> "15 septembre 2022" / "15 September 2022" (partial dates too)."""
-    if not iso:
-        return None
-    parts = iso.split("-")
-    try:
-        numbers = [int(p) for p in parts]
-    except ValueError:
-        return iso
-    if len(numbers) == 1:
-        return str(numbers[0])
-    if not 1 <= numbers[1] <= 12:
-        return iso
-    month = _MONTHS[lang(language)][numbers[1] - 1]
-    if len(numbers) == 2:
-        return f"{month} {numbers[0]}"
-    day = "1er" if numbers[2] == 1 and lang(language) == "fr" else str(numbers[2])
-    return f"{day} {month} {numbers[0]}"
-
-
 def attribution(passage: ContextPassage, language: str) -> str:
-    """The lead-in naming the briefing: « Selon le briefing du 15 septembre 2022, »."""
-    date = format_date(passage.briefing_date, language)
-    if lang(language) == "fr":
-        if date:
-            return f"Selon le briefing du {date}, "
-        return f"Selon le briefing {passage.file}, " if passage.file else "Selon un briefing, "
-    if date:
-        return f"According to the briefing of {date}, "
-    return f"According to the briefing {passage.file}, " if passage.file else "According to a briefing, "
+    """The lead-in naming the briefing: « Selon le briefing du 15 septembre 2022, » (prompts/labels)."""
+    words = prompts.labels(lang(language))
+    if date := format_date(passage.briefing_date, language):
+        return words["according_dated"].format(date=date)
+    return words["according_file"].format(file=passage.file) if passage.file else words["according"]
 
 
 def render_quote(quote: str, language: str) -> str:
@@ -279,25 +169,11 @@ _WH = {
 _DATE_WORDS = re.compile(
     r"\d{4}|\b\d{1,2}(er)? [a-zéû]+\b|hier|yesterday|aujourd'hui|today|ce matin|this morning"
 )
-# Chosen on the dev set; the file's header says how to measure them. The retrieval prior of a
-# sentence is SCORE_WEIGHT per unit of fused score below the top passage, so a close second can
-# win on a better sentence match but a distant one cannot; without scores (hand-made contexts),
-# RANK_WEIGHT / (rank + 1). The quote is the sentence that answers, so the user reads the answer
-# at once: a neighbour only when the sentence cannot be read alone, the bullet's second-best
-# sentence only when it scores nearly as well (a paraphrased question often matches the sentence
-# before the answer's as well), and caps on both (QUOTE_RULE).
-_FITTED = tomllib.loads(Path(__file__).with_name("extract.toml").read_text(encoding="utf-8"))
-SCORE_WEIGHT: float = _FITTED["SCORE_WEIGHT"]
-RANK_WEIGHT: float = _FITTED["RANK_WEIGHT"]
-TYPE_BONUS: float = _FITTED["TYPE_BONUS"]  # the sentence holds what "how many / when / who" asks
-MIN_SHARE: float = _FITTED["MIN_SHARE"]  # of the question's IDF mass, else it is not answered
-MAX_QUOTE_CHARS: int = _FITTED["MAX_QUOTE_CHARS"]
-MAX_QUOTES_CHARS: int = _FITTED["MAX_QUOTES_CHARS"]
-MIN_SENTENCE_CHARS: int = _FITTED["MIN_SENTENCE_CHARS"]  # shorter: quoted with a neighbour
-SECOND_MARGIN: float = _FITTED["SECOND_MARGIN"]  # of score, for the bullet's second-best sentence
-# First words that point back to the sentence before (accents and case folded; "c" is "C'est").
-ANAPHORA: frozenset[str] = frozenset(_FITTED["ANAPHORA"])
-WIDEN_TO: int = _FITTED["WIDEN_TO"]  # > 1: whole neighbours instead of the anaphora rule
+# The constants of the quoting rule and the sentence ranking are in extract.toml, read into
+# QuoteSettings (assistant/settings.py). The quote is the sentence that answers, so the user reads
+# the answer at once, widened by its neighbours within caps; the bullet's second-best sentence is
+# quoted too when it scores nearly as well (a paraphrased question often matches the sentence
+# before the answer's as well).
 
 
 def _holds(kind: str, sentence: str, question: str) -> bool:
@@ -307,8 +183,7 @@ def _holds(kind: str, sentence: str, question: str) -> bool:
         return any(n not in asked for n in re.findall(r"\d+", sentence))
     if kind == "date":
         return bool(_DATE_WORDS.search(sentence.lower()))
-    names = re.findall(r"(?<=[\s,;(])[A-Z][\w-]+", sentence)
-    return any(fold(n) not in asked for n in names)
+    return any(fold(n) not in asked for n in inner_capitalised(sentence))
 
 
 @dataclass(frozen=True)
@@ -326,42 +201,13 @@ def _stems(text: str) -> set[str]:
     return set(tokenize(text, "fr")) | set(tokenize(text, "en"))
 
 
-@dataclass(frozen=True)
-class QuoteRule:
-    """How much of the best sentence's passage is quoted (constants in extract.toml).
-
-    The best sentence alone, with its predecessor when it cannot be read alone (it starts with
-    a pronoun or a demonstrative, or is shorter than `min_chars`; a short first sentence takes
-    its successor instead), within `max_quote_chars`; and the passage's second-best sentence
-    when its score is within `second_margin` of the best's, within `max_quotes_chars` in all.
-    `widen_to` > 1 grows the quote instead by whole neighbours up to that many sentences (`widen`).
-    """
-
-    widen_to: int = 1
-    min_chars: int = 0
-    anaphora: frozenset[str] = frozenset()
-    second_margin: float = math.inf
-    max_quote_chars: int = 450
-    max_quotes_chars: int = 700
-
-
-QUOTE_RULE = QuoteRule(
-    widen_to=WIDEN_TO,
-    min_chars=MIN_SENTENCE_CHARS,
-    anaphora=ANAPHORA,
-    second_margin=SECOND_MARGIN,
-    max_quote_chars=MAX_QUOTE_CHARS,
-    max_quotes_chars=MAX_QUOTES_CHARS,
-)
-
-
 def extractive_answer(
     question: str,
     context: Sequence[ContextPassage],
     language: str,
-    min_share: float = MIN_SHARE,
+    min_share: float | None = None,
     match: tuple[str, str] | None = None,
-    rule: QuoteRule | None = None,
+    rule: QuoteSettings | None = None,
 ) -> Verified:
     """Answer with the sentence of the passages that best matches the question, quoted verbatim and cited.
 
@@ -369,19 +215,20 @@ def extractive_answer(
     context does not answer, and the pipeline lowers it once its own retrieval-level gate has
     decided the briefings answer. The quote is the best sentence, with its predecessor when it
     cannot be read alone and the bullet's second-best sentence when that one scores nearly as
-    well (`QuoteRule`, default QUOTE_RULE), the two quotes joined by " … ". One bullet is cited,
+    well (`rule`, default extract.toml's), the two quotes joined by " … ". One bullet is cited,
     since quoting another bullet's best sentence lowered citation precision more than it added
     answers on the dev set.
     `match` = (text, its language) is matched instead of the question, which still sets the
     answer's language: the question translated into the briefings' language (assistant/answer/translate.py).
     """
     language = lang(language)
-    candidates = rank_sentences(question, context, language, min_share, match)
+    rule = rule or QuoteSettings.fitted()
+    candidates = rank_sentences(question, context, language, min_share, match, rule)
     if not candidates:
         return Verified(ABSTAIN[language], [], abstained=True)
     best = candidates[0]
     p = best.passage
-    spans = _quote_spans(best, candidates, rule or QUOTE_RULE)
+    spans = _quote_spans(best, candidates, rule)
     quotes = tuple(p.text[s:e] for s, e in spans if s < e)
     if not quotes:
         return Verified(ABSTAIN[language], [], abstained=True)
@@ -393,16 +240,20 @@ def rank_sentences(
     question: str,
     context: Sequence[ContextPassage],
     language: str,
-    min_share: float = MIN_SHARE,
+    min_share: float | None = None,
     match: tuple[str, str] | None = None,
+    rule: QuoteSettings | None = None,
 ) -> list[_Candidate]:
-    """The passages' sentences that share at least `min_share` of the question, best first.
+    """The passages' sentences that share at least `min_share` (default the rule's) of the
+    question, best first.
 
     A sentence scores the IDF-weighted share of the question's stems it contains (IDF over
     the context's sentences, so a word in every passage counts little; a stem found nowhere
     weighs most), plus a retrieval prior (fused score, else rank) and a bonus when it holds the
     kind of thing the question asks for.
     """
+    rule = rule or QuoteSettings.fitted()
+    min_share = rule.min_share if min_share is None else min_share
     probe, probe_language = match or (question, lang(language))
     # Interrogatives ("quand", "comment") say what is asked, not what about: a sentence that
     # happens to hold one is no better for it.
@@ -426,28 +277,28 @@ def rank_sentences(
         if share < min_share:
             continue
         if top is not None and None not in scores:
-            prior = SCORE_WEIGHT * (float(p.score or 0.0) - top)
+            prior = rule.score_weight * (float(p.score or 0.0) - top)
         else:
-            prior = RANK_WEIGHT / (rank + 1)
+            prior = rule.rank_weight / (rank + 1)
         score = share + prior
         if any(_holds(k, p.text[s:e], question) for k in wanted):
-            score += TYPE_BONUS
+            score += rule.type_bonus
         candidates.append(_Candidate(score, rank, index, p, s, e))
     candidates.sort(key=lambda c: (-c.score, c.rank, c.start))
     return candidates
 
 
-def needs_context(sentence: str, rule: QuoteRule) -> bool:
+def needs_context(sentence: str, rule: QuoteSettings) -> bool:
     """Can the sentence not be read alone: it is short, or its first word points back
     ("Il", "Cette", "C'est", "They") to what the sentence before it names?"""
-    if len(sentence) < rule.min_chars:
+    if len(sentence) < rule.min_sentence_chars:
         return True
     first = re.match(r"\W*([^\W\d_]+)", sentence)
     return first is not None and fold(first.group(1)) in rule.anaphora
 
 
 def _quote_spans(
-    best: _Candidate, candidates: Sequence[_Candidate], rule: QuoteRule
+    best: _Candidate, candidates: Sequence[_Candidate], rule: QuoteSettings
 ) -> list[tuple[int, int]]:
     """The quoted spans of the best sentence's passage, in reading order: the best sentence
     (with the neighbour it needs, or widened), and the passage's second-best sentence when it
@@ -469,7 +320,7 @@ def _quote_spans(
     return [trim_quote(text, s, e) for s, e in spans]
 
 
-def _with_neighbour(text: str, index: int, rule: QuoteRule) -> tuple[int, int]:
+def _with_neighbour(text: str, index: int, rule: QuoteSettings) -> tuple[int, int]:
     """Sentence `index` of `text`, with its predecessor when it cannot be read alone (a short
     first sentence takes its successor), as long as the two stay within `rule.max_quote_chars`."""
     spans = split_sentences(text)
@@ -478,7 +329,7 @@ def _with_neighbour(text: str, index: int, rule: QuoteRule) -> tuple[int, int]:
         return start, end
     if index > 0 and end - spans[index - 1][0] <= rule.max_quote_chars:
         return spans[index - 1][0], end
-    short = len(text[start:end]) < rule.min_chars
+    short = len(text[start:end]) < rule.min_sentence_chars
     if index == 0 and len(spans) > 1 and short and spans[1][1] - start <= rule.max_quote_chars:
         return start, spans[1][1]
     return start, end
@@ -501,9 +352,3 @@ def widen(text: str, index: int, max_sentences: int, max_chars: int) -> tuple[in
         if not grown:
             break
     return spans[lo][0], spans[hi][1]
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form, for comparing names and numbers (not quotes)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()

@@ -3,7 +3,7 @@
 Query likelihood (log P(question | passage), as in UPR, Sachan et al. 2022) needs no
 instruction following, so the embedded 270M *base* model can do it: a passage that contains
 the answer makes the question's own words likely. The hybrid search's fused score is kept
-and the log-likelihood added with a small weight (WEIGHT), because either alone puts the gold
+and the log-likelihood added with a small weight (rerank.toml's WEIGHT), because either alone puts the gold
 passage first less often than the two together.
 
 `ask` scores the k passages it retrieved (one forward pass each, 5 by default). With the
@@ -14,7 +14,7 @@ only answers are scored, after the gate. The combined score replaces the search 
 reranked passages, so the order and the scores agree.
 
 Where scoring is optional, only close calls are scored (`rerank`): when the search's first
-passage leads the second by MARGIN of fused score or more, the order stands, since over a sure
+passage leads the second by MARGIN (rerank.toml) of fused score or more, the order stands, since over a sure
 lead the likelihood overturns right answers about as often as wrong ones; most searches lead by
 that much, so `search` (and `ask` with another GGUF) rarely pays for a forward pass. `ask` with
 the embedded model has scored every passage for its gate already, so it reorders every question.
@@ -22,24 +22,16 @@ the embedded model has scored every passage for its gate already, so it reorders
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 from typing import Protocol
 
 import prompts
-from assistant.answer.gate import LIKELIHOOD_MODEL
+from assistant.settings import GateSettings, RerankSettings
 from index.search.hybrid import Hit
 
-# Chosen on the dev set with the embedded model; the file's header says how to measure them.
-_FITTED = tomllib.loads(Path(__file__).with_name("rerank.toml").read_text(encoding="utf-8"))
-WEIGHT: float = _FITTED["WEIGHT"]  # per nat of log-likelihood, on the scale of the fused score
-MARGIN: float = _FITTED["MARGIN"]  # a first passage that leads the second by this much stays first
-DEPTH: int = _FITTED["DEPTH"]  # passages `search --rerank` scores (ask scores its k passages)
 
-
-def settled(hits: Sequence[Hit], margin: float = MARGIN) -> bool:
+def settled(hits: Sequence[Hit], margin: float) -> bool:
     """Whether the search's first passage leads the second by `margin` or more, so that the
     likelihood is not asked (nor measured: `search` does not even load the model for it)."""
     return len(hits) < 2 or hits[0].score - hits[1].score >= margin
@@ -52,14 +44,23 @@ class Scorer(Protocol):
 
 
 class LikelihoodReranker:
-    """Reorders hits by fused score + WEIGHT × log P(question | passage) when the search is unsure."""
+    """Reorders hits by fused score + weight × log P(question | passage) when the search is unsure."""
 
-    def __init__(self, scorer: Scorer, weight: float = WEIGHT, margin: float = MARGIN) -> None:
+    def __init__(
+        self,
+        scorer: Scorer,
+        weight: float | None = None,
+        margin: float | None = None,
+        likelihood_model: str | None = None,
+    ) -> None:
+        """`weight` and `margin` default to rerank.toml's; `likelihood_model` (default gate.toml's)
+        is the model whose scores the gate's likelihood rule was fitted on."""
+        fitted = RerankSettings.fitted()
         self.scorer = scorer
-        self.weight = weight
-        self.margin = margin  # math.inf: always rerank
-        # The abstention gate's likelihood weights were fitted on one model's scores.
-        self.calibrated = getattr(scorer, "name", None) == LIKELIHOOD_MODEL
+        self.weight = fitted.weight if weight is None else weight
+        self.margin = fitted.margin if margin is None else margin  # math.inf: always rerank
+        model = likelihood_model or GateSettings.fitted().likelihood_model
+        self.calibrated = getattr(scorer, "name", None) == model
 
     def loglik(self, question: str, text: str, language: str) -> float:
         return self.scorer.continuation_logprob(
@@ -101,9 +102,14 @@ class LikelihoodReranker:
         return self.reorder(hits, self.logliks(question, hits, language))
 
 
-def reranker_for(generator: object) -> LikelihoodReranker | None:
-    """A reranker on the generator's model when it can score text (an in-process GGUF);
-    a server behind --llm-url gives no prompt log-probabilities, so it gets none."""
-    if hasattr(generator, "continuation_logprob") and hasattr(generator, "token_count"):
-        return LikelihoodReranker(generator)
-    return None
+def reranker_for(
+    generator: object, rule: RerankSettings | None = None, gate: GateSettings | None = None
+) -> LikelihoodReranker | None:
+    """A reranker on the generator's model when it can score text (an in-process GGUF), with
+    `rule`'s weight and margin; a server behind --llm-url gives no prompt log-probabilities, so
+    it gets none."""
+    if not (hasattr(generator, "continuation_logprob") and hasattr(generator, "token_count")):
+        return None
+    rule = rule or RerankSettings.fitted()
+    model = (gate or GateSettings.fitted()).likelihood_model
+    return LikelihoodReranker(generator, rule.weight, rule.margin, model)

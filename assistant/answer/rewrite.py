@@ -9,7 +9,6 @@ carried over. A question that already stands alone is left as it is.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from string import Template
@@ -19,6 +18,9 @@ from assistant.models.llm import GenerationError, Generator, complete
 from assistant.models.registry import ModelError
 from index.parse.language import QUESTION_WORDS, detect_language
 from index.store.lexical import stopwords
+from index.text.fold import strip_accents as _fold
+from index.text.names import name_phrases as _names
+from index.text.numbers import SPACED_DIGITS
 
 _FOLLOW_START = re.compile(r"^\s*(et|mais|alors|puis|ensuite|and|but|so|then|what about|how about)\b", re.I)
 _PRONOUN = re.compile(
@@ -35,13 +37,8 @@ _ELIDED_PRONOUN = re.compile(
 )
 _INVERSION = re.compile(r"-(?:t-)?(?:il|elle|ils|elles|on)\b", re.I)
 _POSSESSIVES = {"its", "their", "his", "her", "leur", "leurs", "son", "sa", "ses"}
-_ENTITY = re.compile(r"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{2,}|\d[\d\s]*\d|\d)\b")
+_ENTITY = re.compile(rf"\b(?:[A-ZÀ-Ý][\w’'-]+|[A-Z]{{2,}}|{SPACED_DIGITS})\b")
 _NUMBER = re.compile(r"^\d[\d\s]*$")
-_CAPITAL = r"[A-ZÀ-Ý][\w-]*\+?"
-_NAME = re.compile(
-    rf"(?<![\w-])(?:{_CAPITAL}(?:(?:\s+|\s+(?:du|de|des|de la)\s+){_CAPITAL})*|\d[\d\s]*\d|\d)(?![\w-])"
-)
-_SOURCE_LEAD = re.compile(r"^(?:selon|d['’]après|according to)\b[^,]*,\s*", re.I)
 _WHO = re.compile(r"^\s*(qui|who|whom)\b", re.I)
 _WORD = re.compile(r"[^\W\d_][\w’'-]*", re.UNICODE)
 # What may stand between the interrogative and an inverted verb when the pronoun is the only
@@ -52,10 +49,6 @@ _SIMPLE_INVERSION = re.compile(
     r"(?:(?:ne|n['’]|l['’]|les|lui|leur|y|en|s['’]|se)\s*)*[\w’']+-(?:t-)?(?:il|elle|ils|elles|on)\b",
     re.I,
 )
-
-
-def _fold(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
 
 
 _FUNCTION_WORDS = (
@@ -70,23 +63,6 @@ _FUNCTION_WORDS = (
 class Turn:
     question: str
     answer: str = ""
-
-
-def _names(text: str, *, question: bool = True) -> list[str]:
-    """Names as phrases ("Credit Suisse", "Corée du Nord"), acronyms and numbers. A question's
-    first word is capitalised by grammar; an answer's first word counts when a name goes on
-    after it ("Rishi Sunak."), after the "Selon le briefing du …," that opens the answers."""
-    body = _SOURCE_LEAD.sub("", text.strip()) if not question else text.strip()
-    out = []
-    for m in _NAME.finditer(body):
-        name = m.group(0)
-        if (
-            m.start() == 0 and not name.split()[0].isupper() and (question or " " not in name)
-        ):  # "Combien UBS …": a capital by grammar
-            name = name.partition(" ")[2]
-        if name:
-            out.append(name)
-    return out
 
 
 def _content_words(question: str) -> list[str]:

@@ -32,11 +32,13 @@ from string import Template
 from num2words import num2words
 
 import prompts
-from assistant.answer.extract import lang, split_sentences
+from assistant.answer.extract import lang
 from assistant.answer.verify import Normalised, normalise
 from assistant.models.llm import Generator
 from index.parse.language import FUNCTION_WORDS
 from index.store.lexical import tokenize
+from index.text.numbers import WHOLE_NUMBER as _WHOLE_NUMBER
+from index.text.sentences import split_sentences
 
 MAX_TOKENS = 24  # a short answer is a name, a number, a date or a few words
 # The quote and the question as the reader sees them, in characters. The fixed part (instruction
@@ -57,9 +59,6 @@ _LEAD = re.compile(r"^\s*(réponse|answer)\s*:\s*", re.IGNORECASE)
 _EDGE = "\"'«»“”„‘’ \t.,;:!?…"
 # Words, numbers and the signs that belong to a number ("99,4 %" is "99", "4", "%").
 _TOKEN = re.compile(r"\w+|[%€$£]")
-# A whole number as a word of its own: not part of a decimal ("3,8"), a time ("14.30") or a
-# number grouped by spaces ("12 000").
-_WHOLE_NUMBER = re.compile(r"(?<![\d.,])(?<!\d\s)\b[0-9]{1,4}\b(?![.,]\d)(?!\s\d{3}\b)")
 # Aligning the reader's words to the quote: the least token F1 (over words of substance) for a
 # span to stand for them, and how many such words longer than the reader's answer a span may be.
 MIN_ALIGNMENT = 0.6

@@ -7,42 +7,39 @@ them is the one the user needs: the quote becomes that sentence (with the one be
 cannot be read alone, extract.needs_context), widened by the sentences after it up to
 MAX_CHARS. A reader that is not sure (its weakest token below MIN_CONFIDENCE) is wrong more
 often, and narrowing to a wrong sentence would hide the answer that the wider quote shows, so
-the wider quote stays. Both constants are in tighten.toml, with the command that refits them.
+the wider quote stays. Both constants are in tighten.toml (NarrowSettings), with the command
+that refits them.
 Only the extractive answer is narrowed: an LLM-written answer's text is its own.
 """
 
 from __future__ import annotations
 
-import tomllib
-from pathlib import Path
-
 from assistant.answer.extract import (
-    QUOTE_RULE,
     Citation,
     Verified,
     attribution,
     needs_context,
     render_quote,
-    split_sentences,
     trim_quote,
 )
 from assistant.answer.short import ShortAnswer
-
-_FITTED = tomllib.loads(Path(__file__).with_name("tighten.toml").read_text(encoding="utf-8"))
-MIN_CONFIDENCE: float = _FITTED["MIN_CONFIDENCE"]
-MAX_CHARS: int = _FITTED["MAX_CHARS"]
+from assistant.settings import NarrowSettings, QuoteSettings
+from index.text.sentences import split_sentences
 
 
-def sentence_quote(quote: str, start: int, end: int, max_chars: int = MAX_CHARS) -> str:
+def sentence_quote(
+    quote: str, start: int, end: int, max_chars: int, quoting: QuoteSettings | None = None
+) -> str:
     """The sentences of `quote` that hold quote[start:end], with the sentence before when the
     first cannot be read alone, then the sentences after while the whole is within `max_chars`
-    (a longer sentence is kept whole)."""
+    (a longer sentence is kept whole). Whether a sentence can be read alone is `quoting`'s rule
+    (default extract.toml's)."""
     spans = split_sentences(quote)
     if not spans:
         return quote
     held = [k for k, (s, e) in enumerate(spans) if s < end and e > start] or [0]
     lo, hi = held[0], held[-1]
-    if lo > 0 and needs_context(quote[spans[lo][0] : spans[lo][1]], QUOTE_RULE):
+    if lo > 0 and needs_context(quote[spans[lo][0] : spans[lo][1]], quoting or QuoteSettings.fitted()):
         lo -= 1
     while hi + 1 < len(spans) and spans[hi + 1][1] - spans[lo][0] <= max_chars:
         hi += 1
@@ -54,15 +51,17 @@ def tighten(
     verified: Verified,
     short: ShortAnswer | None,
     language: str,
-    min_confidence: float = MIN_CONFIDENCE,
-    max_chars: int = MAX_CHARS,
+    rule: NarrowSettings | None = None,
+    quoting: QuoteSettings | None = None,
 ) -> Verified:
     """`verified` with its first citation quoting only the short answer's sentence, when the
-    answer is extractive and the reader was sure enough; else `verified` unchanged."""
+    answer is extractive and the reader was sure enough (`rule`, default tighten.toml's); else
+    `verified` unchanged."""
+    rule = rule or NarrowSettings.fitted()
     if (
         short is None
         or short.confidence is None
-        or short.confidence < min_confidence
+        or short.confidence < rule.min_confidence
         or not verified.fallback
         or len(verified.citations) != 1
     ):
@@ -72,7 +71,7 @@ def tighten(
     at = quote.find(short.text)
     if at < 0:
         return verified
-    narrowed = sentence_quote(quote, at, at + len(short.text), max_chars)
+    narrowed = sentence_quote(quote, at, at + len(short.text), rule.max_chars, quoting)
     if short.text not in narrowed or len(narrowed) >= sum(len(q) for q in citation.quotes):
         return verified
     passage = citation.passage

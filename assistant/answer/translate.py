@@ -17,8 +17,9 @@ from collections.abc import Callable, Collection
 
 import prompts
 from assistant.models.llm import GenerationError, Generator, complete
-from index.search.names import capitalised_words
 from index.store.lexical import tokenize_query
+from index.text.names import capitalised_words
+from index.text.numbers import PUNCTUATED_DIGITS
 
 MAX_TOKENS = 64
 
@@ -60,7 +61,7 @@ def translate(question: str, target: str, generator: Generator) -> str | None:
     return text
 
 
-_NUMBER = re.compile(r"\d[\d.,]*\d|\d")
+_NUMBER = re.compile(PUNCTUATED_DIGITS)
 
 
 def dropped_names(question: str, translation: str, mentioned: Callable[[str], bool]) -> list[str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,15 +42,18 @@ from assistant.answer.extract import (
     ContextPassage,
     Verified,
     extractive_answer,
-    fold,
     lang,
-    quote_spans,
     render_quote,
-    split_sentences,
     trim_quote,
 )
 from index.parse.markers import drop_invisible
 from index.store.lexical import tokenize
+from index.text.fold import fold
+from index.text.months import MONTHS, alternation
+from index.text.names import capitalised_names
+from index.text.numbers import NUMBER as _NUMBER
+from index.text.numbers import number_value as _number
+from index.text.sentences import quote_spans, split_sentences
 
 __all__ = ["Change", "Citation", "ContextPassage", "Verified", "extractive_answer", "normalise", "verify"]
 
@@ -301,36 +304,12 @@ class _Evidence:
     urls: frozenset[str]
 
 
-_MONTH_NUMBERS = {
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre".split()
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate(
-            "january february march april may june july august september october november december".split()
-        )
-    },
-    **{
-        m: i + 1
-        for i, m in enumerate("jan feb mar apr may jun jul aug sep oct nov dec".split())
-        if m not in ("mar", "may")
-    },
-    "janv": 1,
-    "fevr": 2,
-    "avr": 4,
-    "juil": 7,
-    "sept": 9,
-    "dec": 12,
-}
-_MONTH = "|".join(sorted(_MONTH_NUMBERS, key=len, reverse=True))
+# The month names of index.text.months but "fev" and "mar", which the check reads as words.
+_MONTH_NUMBERS = {name: number for name, number in MONTHS.items() if name not in ("fev", "mar")}
+_MONTH = alternation(_MONTH_NUMBERS)
 _DAY_MONTH = re.compile(rf"(?<!\d)(\d{{1,2}})(?:er|e|st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})\b\.?")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?!\d)")
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-_NUMBER = re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?!\d)|(?<!\d)\d+(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_]+")
 _NOT_NAMES = frozenset(
     fold(w)
@@ -340,13 +319,6 @@ _NOT_NAMES = frozenset(
         "lundi mardi mercredi jeudi vendredi samedi dimanche"
     ).split()
 ) | frozenset(_MONTH_NUMBERS)
-
-
-def _number(raw: str) -> str:
-    """20 000 = 20000, 1,5 = 1.5, 09 = 9: one spelling per value on both sides."""
-    whole, _, frac = raw.replace(" ", "").replace(",", ".").partition(".")
-    whole, frac = whole.lstrip("0") or "0", frac.rstrip("0")
-    return f"{whole}.{frac}" if frac else whole
 
 
 def _dates(folded: str) -> list[tuple[str, tuple[int, int]]]:
@@ -385,20 +357,6 @@ def _url(raw: str) -> str:
     return raw.rstrip(".,;:!?").casefold()
 
 
-def _names(text: str) -> list[str]:
-    """Capitalised words not starting a sentence or clause, and acronyms wherever they stand
-    ("PWNED « … » [1]" must not pass as the first word of a sentence)."""
-    out = []
-    for m in _WORD.finditer(text):
-        w = m.group()
-        before = text[: m.start()].rstrip().rstrip("-•*([")
-        if (not before or before[-1] in ".!?:") and not (len(w) >= 2 and w.isupper()):
-            continue
-        if w[0].isupper() and fold(w) not in _NOT_NAMES:
-            out.append(w)
-    return out
-
-
 def unsupported(framing: str, ev: _Evidence) -> list[str]:
     """URLs, numbers, dates and names of the text (quotes excluded) found in none of the passages."""
     missing = [m.group() for m in _URL.finditer(framing) if _url(m.group()) not in ev.urls]
@@ -409,7 +367,7 @@ def unsupported(framing: str, ev: _Evidence) -> list[str]:
             missing.append(folded[s:e])
         folded = folded[:s] + " " * (e - s) + folded[e:]
     missing += [m.group() for m in _NUMBER.finditer(folded) if _number(m.group()) not in ev.numbers]
-    for name in _names(framing):
+    for name in capitalised_names(framing, _NOT_NAMES):
         f = fold(name)
         if f in ev.words:
             continue
@@ -429,8 +387,15 @@ _ABSTENTION = re.compile(
 )
 
 
-def verify(answer: str, context: Sequence[ContextPassage], question: str, language: str) -> Verified:
-    """Check an LLM answer against its context; see the module docstring for the rules."""
+def verify(
+    answer: str,
+    context: Sequence[ContextPassage],
+    question: str,
+    language: str,
+    fallback: Callable[[], Verified] | None = None,
+) -> Verified:
+    """Check an LLM answer against its context; see the module docstring for the rules. With no
+    verified quote left, the answer is `fallback()` (default: the extractive answer to `question`)."""
     checker = _Checker(context, language)
     answer = drop_invisible(answer)
     spans = split_sentences(answer)
@@ -445,7 +410,7 @@ def verify(answer: str, context: Sequence[ContextPassage], question: str, langua
         if _ABSTENTION.search(fold(normalise(answer).text)):
             checker.note("abstention", answer)
             return Verified(ABSTAIN[checker.language], [], checker.changes, abstained=True)
-        result = extractive_answer(question, context, checker.language)
+        result = fallback() if fallback else extractive_answer(question, context, checker.language)
         checker.note("fallback", answer, result.text, reason="no verified quote left")
         result.changes = checker.changes + result.changes
         result.fallback = True  # even when the extractive answer abstains: logs tell them apart

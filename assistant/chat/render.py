@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from assistant.answer.labels import labels as _labels
 from assistant.answer.pipeline import Answer
+from prompts import labels as _labels
 
 _MD = {c: f"&#{ord(c)};" for c in "\\`*_{}[]()#+-!|~"}
 _MARKER = re.compile(r"\[(\d+)\]")
@@ -244,7 +244,7 @@ def waiting_html(stage: str, model: str, tokens: int, draft: str, language: str)
     return f'<p class="working">{lab["searching"]}</p>'
 
 
-def status_markdown(stats: dict[str, Any], samples: bool) -> str:
+def status_markdown(stats: dict[str, Any], samples: bool, advice: str | None = None) -> str:
     updated = str(stats.get("updated", "")).replace("T", " ")[:16]
     line = (
         f"**{stats['briefings']}** briefings · **{stats['passages']}** passages · "
@@ -255,4 +255,6 @@ def status_markdown(stats: dict[str, Any], samples: bool) -> str:
             "  \nThe index was empty, so the sample briefings shipped with the assistant were indexed: "
             "ask about them, or add your own below."
         )
+    if advice:
+        line += f"  \n{advice[0].upper()}{advice[1:]}."
     return line

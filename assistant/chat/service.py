@@ -13,16 +13,18 @@ import queue
 import shutil
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from assistant.answer.pipeline import Answer, AnswerSettings, Assistant
+from assistant.answer.pipeline import Answer, Assistant
 from assistant.answer.rewrite import Turn
+from assistant.factory import open_assistant, open_searcher
 from assistant.models.llm import Generator
 from assistant.models.loading import load_embedder
 from assistant.settings import Settings
+from index.parse import formats
 from index.search.hybrid import Filters, Hit, Searcher
 from index.store import generations
 from index.store.builder import IndexReport, update_index
@@ -30,13 +32,14 @@ from index.store.builder import IndexReport, update_index
 NO_LLM = "none (quotes only)"  # the model choice that answers extractively, without generation
 
 
-@dataclass
-class AskOptions:
+@dataclass(frozen=True)
+class Request:
+    """What the page's settings ask of one answer, beside the question."""
+
     k: int = 5
     llm: str | None = None  # a models.txt name, a path, NO_LLM, or None for the configured one
     language: str = "auto"
-    date_from: str | None = None
-    date_to: str | None = None
+    filters: Filters | None = None
 
 
 @dataclass
@@ -48,6 +51,7 @@ class Progress:
     tokens: int = 0
     answer: Answer | None = None
     model: str = ""
+    language: str = ""  # the answer's, once the question is understood
 
 
 @dataclass
@@ -59,7 +63,7 @@ class UploadResult:
 def sample_briefings() -> list[Path]:
     """The briefings shipped with the package for a first run (assistant/samples)."""
     folder = resources.files("assistant") / "samples"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith((".txt", ".md", ".html")))
+    return sorted(Path(str(p)) for p in folder.iterdir() if formats.is_supported(p.name))
 
 
 class _SharedSearcher:
@@ -109,18 +113,20 @@ class ChatService:
         self.settings = settings
         self.index_dir = Path(settings.index_dir)
         self.uploads_dir = uploads_dir or self.index_dir.parent / f"{self.index_dir.name}-uploads"
-        self.embedder = embedder or load_embedder(settings.embedder)
+        self.embedder = embedder or load_embedder(settings.embedder_for())
         self._generators: dict[str, Generator | None] = {
             name: _OneAtATime(g) if g is not None else None for name, g in (generators or {}).items()
         }
         self._load_lock = threading.Lock()
         self._reader: Generator | None = reader  # the configured reader, loaded on first use
         self._reader_known = reader is not None
+        # One assistant per model choice, kept: a reader that fails is not tried again.
+        self._assistants: dict[str, Assistant] = {}
         self._index_lock = threading.Lock()
         self.samples_indexed = False
         if generations.current_generation(self.index_dir) is None:
             self.index_samples()
-        self._searcher = _SharedSearcher(Searcher(self.index_dir, self.embedder))
+        self._searcher = _SharedSearcher(open_searcher(settings, self.embedder))
 
     # -- index ---------------------------------------------------------------------------
     def index_samples(self) -> IndexReport:
@@ -162,7 +168,7 @@ class ChatService:
             )
             if hasattr(self, "_searcher"):
                 old = self._searcher.current
-                self._searcher.current = Searcher(self.index_dir, self.embedder)
+                self._searcher.current = open_searcher(self.settings, self.embedder)
                 old.close()
         return report
 
@@ -182,10 +188,6 @@ class ChatService:
 
     def status(self) -> dict[str, Any]:
         return self._searcher.current.stats()
-
-    def languages(self) -> list[str]:
-        """The archive's languages: a question with no language of its own is taken to be in it."""
-        return list(self._searcher.current.languages)
 
     def search(self, query: str, k: int = 5, filters: Filters | None = None) -> list[Hit]:
         return self._searcher.current.search(query, k, filters)
@@ -255,32 +257,40 @@ class ChatService:
         return f"No short answers: {READER_HINT}."
 
     # -- answers -------------------------------------------------------------------------
-    def ask(self, question: str, history: Sequence[Turn] = (), options: AskOptions | None = None) -> Answer:
+    def assistant(self, llm: str | None = None) -> Assistant:
+        """The assistant answering with `llm` (a name, a path, NO_LLM, None for the configured
+        one), made once by the factory on the shared searcher and kept."""
+        choice = llm or (self.settings.llm_url or self.settings.llm)
+        name = NO_LLM if choice in (NO_LLM, "none") else choice
+        generator = self.generator(name)
+        reader = self.reader(generator)
+        with self._load_lock:
+            if name not in self._assistants:
+                searcher: Any = self._searcher  # a Searcher by duck typing, swappable
+                self._assistants[name] = open_assistant(
+                    self.settings, searcher=searcher, generator=generator, reader=reader
+                )
+            return self._assistants[name]
+
+    def ask(self, question: str, history: Sequence[Turn] = (), request: Request | None = None) -> Answer:
         last: Answer | None = None
-        for step in self.ask_stream(question, history, options):
+        for step in self.ask_stream(question, history, request):
             last = step.answer or last
         assert last is not None
         return last
 
     def ask_stream(
-        self, question: str, history: Sequence[Turn] = (), options: AskOptions | None = None
+        self, question: str, history: Sequence[Turn] = (), request: Request | None = None
     ) -> Iterator[Progress]:
         """Progress while the answer is made, ending with a step that carries the Answer.
 
         The pipeline runs in a worker thread; its tokens come back through a queue so the page
         can show them as they arrive.
         """
-        o = options or AskOptions()
-        generator = self.generator(o.llm)
-        model = generator.name if generator else NO_LLM
-        reader = self.reader(generator)
-        assistant = Assistant(
-            self._searcher,  # type: ignore[arg-type]  # a Searcher by duck typing, swappable
-            generator,
-            AnswerSettings(k=o.k, language=o.language),
-            reader,
-        )
-        filters = Filters(o.date_from or None, o.date_to or None, None)
+        r = request or Request(k=self.settings.k)
+        assistant = self.assistant(r.llm)
+        model = assistant.generator.name if assistant.generator else NO_LLM
+        settings = replace(assistant.settings, k=r.k, language=r.language)
         events: queue.Queue[tuple[str, Any]] = queue.Queue()
 
         def work() -> None:
@@ -288,29 +298,39 @@ class ChatService:
                 answer = assistant.ask(
                     question,
                     history,
-                    filters,
+                    r.filters,
                     on_token=lambda piece: events.put(("token", piece)),
                     on_short=lambda piece: events.put(("short", piece)),
+                    settings=settings,
+                    on_query=lambda query: events.put(("query", query.answer_language)),
                 )
                 events.put(("answer", answer))
             except BaseException as exc:  # handed to the page's thread, which re-raises it
                 events.put(("error", exc))
 
         threading.Thread(target=work, name="answer", daemon=True).start()
-        yield Progress("searching", model=model)
+        yield from self._progress(events, model, assistant.reader)
+
+    @staticmethod
+    def _progress(events: queue.Queue[tuple[str, Any]], model: str, reader: Any) -> Iterator[Progress]:
+        """The worker's events as the page's progress steps."""
         draft: list[str] = []
         short: list[str] = []
+        language = ""
         while True:
             kind, value = events.get()
-            if kind == "token":
+            if kind == "query":
+                language = value
+                yield Progress("searching", model=model, language=language)
+            elif kind == "token":
                 draft.append(value)
-                yield Progress("generating", draft="".join(draft), tokens=len(draft), model=model)
+                yield Progress("generating", "".join(draft), len(draft), model=model, language=language)
             elif kind == "short":  # "" when the reader starts, then its pieces
                 short.append(value)
                 reading = reader.name if reader else model
-                yield Progress("reading", draft="".join(short), tokens=len(short) - 1, model=reading)
+                yield Progress("reading", "".join(short), len(short) - 1, model=reading, language=language)
             elif kind == "answer":
-                yield Progress("done", answer=value, tokens=len(draft), model=model)
+                yield Progress("done", answer=value, tokens=len(draft), model=model, language=language)
                 return
             else:
                 raise value

@@ -14,7 +14,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ALLOWED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".odt", ".pdf")
+from index.parse import formats
+
+ALLOWED_SUFFIXES = formats.suffixes()
 DEFAULT_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 

@@ -8,14 +8,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from assistant.cli.common import UsageError, add_common, answer_lines, settings_from
-from assistant.models.loading import READER_HINT, load_embedder, load_generator, load_reader
-from assistant.settings import NO_READER
+from assistant.cli.common import advise_embedder, answer_lines
+from assistant.errors import UsageError
+from assistant.models.loading import READER_HINT
+from assistant.settings import Settings, add_flags
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("ask", help="answer a question with quotes from the briefings")
-    add_common(p, llm=True, reader=True)
+    add_flags(p, llm=True, reader=True)
     p.add_argument("question", nargs="?", help="the question")
     p.add_argument("--json", action="store_true", help="print the answer as JSON")
     p.add_argument(
@@ -34,33 +35,21 @@ def add_parser(sub: Any) -> None:
     )
 
 
-def build_assistant(args: argparse.Namespace, *, llm: bool = True) -> Any:
-    from assistant.answer.pipeline import AnswerSettings, Assistant
-    from index.search.hybrid import Searcher
+def open_for(args: argparse.Namespace, *, llm: bool = True) -> Any:
+    """The assistant the command's flags ask for (assistant/factory.py), saying on stderr how to
+    install a reader when none is."""
+    from assistant.factory import open_assistant
 
-    s = settings_from(args)
-    k = getattr(args, "k", None) or s.k
-    if k < 1:
-        raise UsageError("-k must be at least 1")
-    searcher = Searcher(s.index_dir, load_embedder(s.embedder))
-    generator = load_generator(s) if llm else None
-    # Without the LLM (eval --no-llm) only a reader named outright is loaded.
-    reader = load_reader(s, generator) if llm or s.reader not in (None, NO_READER) else None
-    settings = AnswerSettings(
-        k=k,
-        language=getattr(args, "lang", "auto"),
-        rerank=not getattr(args, "no_rerank", False),
-        generate=not getattr(args, "rerank_only", False),
-        translate=not getattr(args, "no_translate", False),
-    )
-    if reader is None and s.reader is None and llm:
+    s = Settings.from_args(args)
+    assistant = open_assistant(s, llm=llm)
+    if assistant.reader is None and s.reader is None and llm:
         print(f"briefing-assistant: {READER_HINT}", file=sys.stderr)
-    return Assistant(searcher, generator, settings, reader)
+    return assistant
 
 
 def _print_answer(answer: Any) -> None:
     """The answer, then where each quote comes from, labelled in the answer's language."""
-    from assistant.answer.labels import labels
+    from prompts import labels
 
     lab = labels(answer.language)
 
@@ -99,12 +88,18 @@ def _print_answer(answer: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    code = _answer(args)
+    advise_embedder(Settings.from_args(args))  # after the answer: an error stays one line
+    return code
+
+
+def _answer(args: argparse.Namespace) -> int:
     from assistant.answer.rewrite import Turn
     from index.search.hybrid import Filters
 
     if (args.question is None) == (args.jsonl is None):
         raise UsageError("give a QUESTION or --jsonl FILE (one of them)")
-    assistant = build_assistant(args)
+    assistant = open_for(args)
     filters = Filters(args.date_from, args.date_to, args.files)
     if args.jsonl is not None:
 

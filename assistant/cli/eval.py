@@ -8,20 +8,23 @@ import random
 import re
 import string
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assistant.cli.ask import build_assistant
-from assistant.cli.common import UsageError, add_common
+from assistant.cli.ask import open_for
+from assistant.errors import UsageError
+from assistant.settings import add_flags
+from index.text.fold import loose_fold as _fold
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("eval", help="measure answers on a questions file (PIAF dev set format)")
-    add_common(p, llm=True, reader=True)
+    add_flags(p, llm=True, reader=True)
     p.add_argument("questions", type=Path)
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="a random sample of this many questions (seed 0)")
@@ -45,12 +48,6 @@ def add_parser(sub: Any) -> None:
         help="the LLM reranks but does not generate (a base model's text is not used, so its "
         "answers are the same, faster)",
     )
-
-
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).casefold()
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return " ".join(text.replace("’", "'").split())
 
 
 _ARTICLES = re.compile(r"\b(le|la|les|l'|un|une|des|du|de|d'|au|aux|a|an|the)\b|(?<=\b[ld])'")
@@ -108,7 +105,7 @@ def sample(
 
 def run(args: argparse.Namespace) -> int:
     rows = sample(load_questions(args.questions), args.limit, keep_unanswerable=args.keep_unanswerable)
-    assistant = build_assistant(args, llm=not args.no_llm)
+    assistant = open_for(args, llm=not args.no_llm)
     result = measure(assistant, rows)
     if args.json:
         print(json.dumps(result))
@@ -123,82 +120,123 @@ def measure(
 ) -> dict[str, Any]:
     """Answer every question of `rows` with `assistant` and score the answers; `on_answer` gets
     each (question row, Answer) as it comes."""
-    answered = quoted = cited = cited_gold = answer_in_quote = answerable_answered = 0
-    tp = fp = fn = 0
-    first, total, prompt_eval, rerank, short_ms = [], [], [], [], []
-    quote_chars: list[float] = []
-    answerable = shorts = shorts_all = shorts_inside = 0
-    short_f1 = short_em = 0.0
+    tally = Tally()
     for q in rows:
         a = assistant.ask(q["question"])
         if on_answer:
             on_answer(q, a)
-        gold = {
-            (g["file"], "bullet" if "bullet" in g else "footnote", g.get("bullet", g.get("footnote")))
-            for g in q.get("gold", [])
-        }
-        unanswerable = not q.get("answerable", True)
-        tp += a.abstained and unanswerable
-        fp += a.abstained and not unanswerable
-        fn += unanswerable and not a.abstained
-        total.append(a.timings["total_ms"])
-        if "rerank_ms" in a.timings:
-            rerank.append(a.timings["rerank_ms"])
-        if "short_ms" in a.timings:
-            short_ms.append(a.timings["short_ms"])
-        golds = [str(g) for g in q.get("answers", [])]
-        if not unanswerable and golds:
-            # Over every answerable question: no short answer (abstention included) scores 0.
-            answerable += 1
-            if a.short_answer is not None:
-                shorts += 1
-                short_f1 += max(token_f1(a.short_answer, g) for g in golds)
-                short_em += max(squad_normal(a.short_answer) == squad_normal(g) for g in golds)
-        if a.short_answer is not None:
-            shorts_all += 1
-            shorts_inside += any(a.short_answer in qt for c in a.citations for qt in c["quotes"])
-        if a.timings["first_token_ms"]:
-            first.append(a.timings["first_token_ms"])
-            if assistant.last_prompt and hasattr(assistant.generator, "prompt_eval_ms"):
-                prompt_eval.append(assistant.generator.prompt_eval_ms(*assistant.last_prompt))
-        if a.abstained:
-            continue
-        answered += 1
-        quotes = [qt for c in a.citations for qt in c["quotes"]]
-        quoted += bool(quotes)
-        quote_chars.append(sum(len(qt) for qt in quotes))  # an answer's quotes, added up
-        for c in a.citations:
-            cited += 1
-            cited_gold += (c["file"], c["kind"], c["number"]) in gold
-        if not unanswerable:
-            answerable_answered += 1
-            answer_in_quote += any(_fold(ans) in _fold(qt) for ans in q.get("answers", []) for qt in quotes)
+        tally.add(q, a, assistant)
     return {
-        "questions": len(rows),
-        "answered": answered,
-        "verified_quote_share": round(quoted / answered, 3) if answered else None,
-        "citation_precision": round(cited_gold / cited, 3) if cited else None,
-        "answer_in_quote": round(answer_in_quote / answerable_answered, 3) if answerable_answered else None,
-        "quote_chars_p50": _pct(quote_chars, 50),
-        "quote_chars_p90": _pct(quote_chars, 90),
-        "abstention_precision": round(tp / (tp + fp), 3) if tp + fp else None,
-        "abstention_recall": round(tp / (tp + fn), 3) if tp + fn else None,
-        "first_token_ms_p50": _pct(first, 50),
-        "first_token_ms_p95": _pct(first, 95),
-        "total_ms_p50": _pct(total, 50),
-        "total_ms_p95": _pct(total, 95),
-        "raw_prompt_eval_ms_p50": _pct(prompt_eval, 50),
-        "raw_prompt_eval_ms_p95": _pct(prompt_eval, 95),
-        "rerank_ms_p50": _pct(rerank, 50),
-        "rerank_ms_p95": _pct(rerank, 95),
-        "short_answer_f1": round(short_f1 / answerable, 3) if answerable else None,
-        "short_answer_em": round(short_em / answerable, 3) if answerable else None,
-        "short_answer_share": round(shorts / answerable, 3) if answerable else None,
-        "short_answer_f1_given": round(short_f1 / shorts, 3) if shorts else None,
-        "short_inside_quote": round(shorts_inside / shorts_all, 3) if shorts_all else None,
-        "short_ms_p50": _pct(short_ms, 50),
-        "short_ms_p95": _pct(short_ms, 95),
+        **tally.result(len(rows)),
         "llm": assistant.generator.name if assistant.generator else "none",
         "reader": assistant.reader.name if assistant.reader else "none",
         "reranked": assistant.reranker is not None,
     }
+
+
+def _gold(q: dict[str, Any]) -> set[tuple[str, str, Any]]:
+    return {
+        (g["file"], "bullet" if "bullet" in g else "footnote", g.get("bullet", g.get("footnote")))
+        for g in q.get("gold", [])
+    }
+
+
+def _share(part: float, whole: float) -> float | None:
+    return round(part / whole, 3) if whole else None
+
+
+@dataclass
+class Tally:
+    """The counts and timings `measure` scores answers by."""
+
+    answered: int = 0
+    quoted: int = 0
+    cited: int = 0
+    cited_gold: int = 0
+    answer_in_quote: int = 0
+    answerable_answered: int = 0
+    tp: int = 0  # unanswerable and abstained
+    fp: int = 0  # answerable and abstained
+    fn: int = 0  # unanswerable and answered
+    answerable: int = 0
+    shorts: int = 0  # answerable questions with a short answer
+    shorts_all: int = 0
+    shorts_inside: int = 0
+    short_f1: float = 0.0
+    short_em: float = 0.0
+    ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, q: dict[str, Any], a: Any, assistant: Any) -> None:
+        unanswerable = not q.get("answerable", True)
+        self.tp += a.abstained and unanswerable
+        self.fp += a.abstained and not unanswerable
+        self.fn += unanswerable and not a.abstained
+        self._times(a, assistant)
+        self._short(q, a, unanswerable)
+        if a.abstained:
+            return
+        self.answered += 1
+        quotes = [qt for c in a.citations for qt in c["quotes"]]
+        self.quoted += bool(quotes)
+        self.ms["quote_chars"].append(sum(len(qt) for qt in quotes))  # an answer's quotes, added up
+        gold = _gold(q)
+        for c in a.citations:
+            self.cited += 1
+            self.cited_gold += (c["file"], c["kind"], c["number"]) in gold
+        if not unanswerable:
+            self.answerable_answered += 1
+            self.answer_in_quote += any(
+                _fold(ans) in _fold(qt) for ans in q.get("answers", []) for qt in quotes
+            )
+
+    def _times(self, a: Any, assistant: Any) -> None:
+        self.ms["total"].append(a.timings["total_ms"])
+        for key, name in (("rerank_ms", "rerank"), ("short_ms", "short")):
+            if key in a.timings:
+                self.ms[name].append(a.timings[key])
+        if a.timings["first_token_ms"]:
+            self.ms["first"].append(a.timings["first_token_ms"])
+            if assistant.last_prompt and hasattr(assistant.generator, "prompt_eval_ms"):
+                self.ms["prompt_eval"].append(assistant.generator.prompt_eval_ms(*assistant.last_prompt))
+
+    def _short(self, q: dict[str, Any], a: Any, unanswerable: bool) -> None:
+        golds = [str(g) for g in q.get("answers", [])]
+        if not unanswerable and golds:
+            # Over every answerable question: no short answer (abstention included) scores 0.
+            self.answerable += 1
+            if a.short_answer is not None:
+                self.shorts += 1
+                self.short_f1 += max(token_f1(a.short_answer, g) for g in golds)
+                self.short_em += max(squad_normal(a.short_answer) == squad_normal(g) for g in golds)
+        if a.short_answer is not None:
+            self.shorts_all += 1
+            self.shorts_inside += any(a.short_answer in qt for c in a.citations for qt in c["quotes"])
+
+    def result(self, questions: int) -> dict[str, Any]:
+        ms = self.ms
+        return {
+            "questions": questions,
+            "answered": self.answered,
+            "verified_quote_share": _share(self.quoted, self.answered),
+            "citation_precision": _share(self.cited_gold, self.cited),
+            "answer_in_quote": _share(self.answer_in_quote, self.answerable_answered),
+            "quote_chars_p50": _pct(ms["quote_chars"], 50),
+            "quote_chars_p90": _pct(ms["quote_chars"], 90),
+            "abstention_precision": _share(self.tp, self.tp + self.fp),
+            "abstention_recall": _share(self.tp, self.tp + self.fn),
+            "first_token_ms_p50": _pct(ms["first"], 50),
+            "first_token_ms_p95": _pct(ms["first"], 95),
+            "total_ms_p50": _pct(ms["total"], 50),
+            "total_ms_p95": _pct(ms["total"], 95),
+            "raw_prompt_eval_ms_p50": _pct(ms["prompt_eval"], 50),
+            "raw_prompt_eval_ms_p95": _pct(ms["prompt_eval"], 95),
+            "rerank_ms_p50": _pct(ms["rerank"], 50),
+            "rerank_ms_p95": _pct(ms["rerank"], 95),
+            "short_answer_f1": _share(self.short_f1, self.answerable),
+            "short_answer_em": _share(self.short_em, self.answerable),
+            "short_answer_share": _share(self.shorts, self.answerable),
+            "short_answer_f1_given": _share(self.short_f1, self.shorts),
+            "short_inside_quote": _share(self.shorts_inside, self.shorts_all),
+            "short_ms_p50": _pct(ms["short"], 50),
+            "short_ms_p95": _pct(ms["short"], 95),
+        }

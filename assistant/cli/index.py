@@ -7,17 +7,25 @@ import json
 import sys
 from typing import Any
 
-from assistant.cli.common import add_common, settings_from
+from assistant.errors import UsageError
 from assistant.models.loading import load_embedder
+from assistant.settings import Settings, add_flags, default_embedder
+from index.parse import formats
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("index", help="index briefing files and folders (incremental)")
-    add_common(p)
-    p.add_argument("paths", nargs="+", help="files or folders (.txt, .md, .html, .docx, .odt, .pdf)")
+    add_flags(p)
+    p.add_argument("paths", nargs="*", help=f"files or folders: {formats.describe()}")
     p.add_argument("--json", action="store_true", help="print the summary as JSON, no progress bar")
     p.add_argument(
         "--rebuild", action="store_true", help="start from an empty index (e.g. after changing embedder)"
+    )
+    p.add_argument(
+        "--reembed",
+        action="store_true",
+        help="embed every passage again with --embedder (default: the recommended one), keeping the "
+        "passages; the index answers as before until the new vectors are all written",
     )
     p.add_argument("--max-bytes", type=int, help="skip files larger than this (default 20 MB)")
 
@@ -27,9 +35,16 @@ def run(args: argparse.Namespace) -> int:
 
     from index.store.builder import set_aside_line, update_index
 
-    s = settings_from(args)
-    embedder = load_embedder(s.embedder)
-    kwargs: dict[str, Any] = {"rebuild": args.rebuild, "hnsw_threshold": s.hnsw_threshold}
+    s = Settings.from_args(args)
+    if not args.paths and not args.reembed:
+        raise UsageError("give the files or folders to index (or --reembed to embed the index again)")
+    # Embedding again is for moving to another model: without --embedder, the default one.
+    embedder = load_embedder(s.embedder or default_embedder() if args.reembed else s.embedder_for())
+    kwargs: dict[str, Any] = {
+        "rebuild": args.rebuild,
+        "reembed": args.reembed,
+        "hnsw_threshold": s.hnsw_threshold,
+    }
     kwargs["max_bytes"] = args.max_bytes or s.max_file_bytes
     if args.json or not sys.stderr.isatty():
         report = update_index(s.index_dir, args.paths, embedder, **kwargs)
@@ -57,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
         f"{report.briefings} briefings, {report.passages} passages in {s.index_dir} "
         f"(added {report.added}, updated {report.updated}, removed {report.removed})"
     )
+    if args.reembed:
+        print(f"every passage embedded again with {embedder.name}")
     for item in report.skipped:
         print(f"skipped {item['file']}: {item['reason']}")
     for item in report.warnings:

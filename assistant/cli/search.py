@@ -7,13 +7,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from assistant.cli.common import UsageError, add_common, answer_lines, settings_from
-from assistant.models.loading import load_embedder, load_generator
+from assistant.cli.common import advise_embedder, answer_lines
+from assistant.errors import UsageError
+from assistant.settings import Settings, add_flags
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("search", help="find the passages that answer a question")
-    add_common(p, llm=True)
+    add_flags(p, llm=True)
     rerank = p.add_mutually_exclusive_group()
     rerank.add_argument(
         "--rerank",
@@ -34,7 +35,7 @@ def add_parser(sub: Any) -> None:
         "LLM translates it and both are searched, as `ask` does: about 0.5 s)",
     )
     p.add_argument("query", nargs="?", help="the question")
-    p.add_argument("-k", type=int, default=5, help="number of passages (default 5)")
+    p.add_argument("-k", dest="top", metavar="K", type=int, default=5, help="number of passages (default 5)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument(
         "--jsonl", type=Path, help="read one {'question': …} object per line; print one result per line"
@@ -56,68 +57,36 @@ def _format_hit(i: int, hit: Any) -> str:
     return "\n".join(lines)
 
 
-def _llm_search(searcher: Any, s: Any, *, rerank: bool, translate: bool) -> Any:
-    """`searcher.search` with what the LLM adds, as `ask` does: a question in another language
-    than the archive's (an English question on French briefings) is searched with its
-    translation beside it (assistant/answer/translate.py), and close calls are reordered by the
-    in-process GGUF's likelihood of the question (assistant/answer/rerank.py). Returns a function of
-    (query, k, filters) giving (hits, translation or None); with neither, the hybrid search alone.
-    An in-process GGUF is found at once, so a wrong --llm fails before any output, but loaded at
-    its first use: a sure search of a question in the archive's language costs nothing more."""
-    from functools import cache
-
-    from assistant.answer.pipeline import question_language
-    from assistant.answer.rerank import DEPTH, LikelihoodReranker, reranker_for, settled
-    from assistant.answer.translate import search_query, target_language, translation_for
-    from assistant.models.resolve import resolve_llm
-
-    if (rerank or translate) and not s.llm_url:
-        resolve_llm(s.llm)
-
-    @cache
-    def generator() -> Any:
-        return load_generator(s)
-
-    @cache
-    def reranker() -> LikelihoodReranker:
-        found = reranker_for(generator())
-        assert found is not None  # an in-process GGUF can always score
-        return found
-
-    def search(query: str, k: int, filters: Any) -> tuple[list[Any], str | None]:
-        asked = question_language(query, searcher.languages)
-        translated = None
-        # Checked before translation_for (which checks it too) so that the model is loaded only
-        # for a question that needs it.
-        if translate and target_language(asked, searcher.languages):
-            translated = translation_for(query, asked, searcher.languages, generator(), searcher.mentions)
-        translation = translated[0] if translated else None
-        hits = searcher.search(search_query(query, translation), max(k, DEPTH) if rerank else k, filters)
-        if not rerank or settled(hits):  # before the model is loaded: a sure search never loads it
-            return hits[:k], translation
-        probe, language = translated or (query, asked)
-        return reranker().rerank(probe, hits, language)[:k], translation
-
-    return search
-
-
 def run(args: argparse.Namespace) -> int:
-    from index.search.hybrid import Filters, Searcher
+    code = _search(args)
+    advise_embedder(Settings.from_args(args))  # after the results: an error stays one line
+    return code
+
+
+def _search(args: argparse.Namespace) -> int:
+    from assistant.factory import open_assistant
+    from index.search.hybrid import Filters
 
     if (args.query is None) == (args.jsonl is None):
         raise UsageError("give a QUERY or --jsonl FILE (one of them)")
-    if args.k < 1:
+    if args.top < 1:
         raise UsageError("-k must be at least 1")
-    s = settings_from(args)
-    searcher = Searcher(s.index_dir, load_embedder(s.embedder))
-    filters = Filters(args.date_from, args.date_to, args.files)
+    s = Settings.from_args(args)
     if args.rerank and s.llm_url:
         raise UsageError("--rerank needs a GGUF in process (--llm), not --llm-url: a server gives no scores")
-    # The default embedded GGUF breaks the search's close calls; a server cannot score passages,
-    # but translates as well as it answers.
-    search = _llm_search(
-        searcher, s, rerank=not (args.no_rerank or s.llm_url), translate=not args.no_translate
-    )
+    # The search is the first stages of `ask` (assistant/answer/pipeline.py): a question in another
+    # language than the archive's is searched with its translation beside it, and close calls are
+    # reordered by the in-process GGUF's likelihood of the question. The GGUF is found at once, so
+    # a wrong --llm fails before any output, but loaded at its first use: a sure search of a
+    # question in the archive's language costs nothing more. A server cannot score passages, but
+    # translates as well as it answers.
+    uses_llm = s.answer.rerank or s.answer.translate
+    assistant = open_assistant(s, llm=uses_llm, lazy=True, reader=None)
+    filters = Filters(args.date_from, args.date_to, args.files)
+
+    def search(query: str) -> tuple[list[Any], str | None]:
+        hits, understood = assistant.search(query, args.top, filters)
+        return hits, understood.translation
 
     def as_json(query: str, hits: list[Any], translation: str | None) -> dict[str, Any]:
         out: dict[str, Any] = {"query": query, "results": [h.as_json() for h in hits]}
@@ -126,11 +95,9 @@ def run(args: argparse.Namespace) -> int:
         return out
 
     if args.jsonl is not None:
-        answer_lines(
-            args.jsonl, lambda item: as_json(item["question"], *search(item["question"], args.k, filters))
-        )
+        answer_lines(args.jsonl, lambda item: as_json(item["question"], *search(item["question"])))
         return 0
-    hits, translation = search(args.query, args.k, filters)
+    hits, translation = search(args.query)
     if args.json:
         print(json.dumps(as_json(args.query, hits, translation), ensure_ascii=False, indent=1))
         return 0

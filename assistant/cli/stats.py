@@ -6,19 +6,19 @@ import argparse
 import json
 from typing import Any
 
-from assistant.cli.common import add_common, settings_from
+from assistant.settings import Settings, add_flags
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("stats", help="what the index holds")
-    add_common(p)
+    add_flags(p)
     p.add_argument("--json", action="store_true")
 
 
 def run(args: argparse.Namespace) -> int:
     from index.store import generations
 
-    s = settings_from(args)
+    s = Settings.from_args(args)
     gen = generations.current_generation(s.index_dir)
     if gen is None:
         raise generations.IndexError_(

@@ -69,7 +69,7 @@ def assemble_parts(entry: ModelEntry) -> Path:
         raise ModelError(_refusal(entry, f"its parts add up to {total} bytes, expected {entry.size}"))
     target.parent.mkdir(parents=True, exist_ok=True)
     _drop_previous(target)
-    _check_free_space(target.parent, total)
+    check_free_space(target.parent, total)
     try:
         tmp, digest = _concatenate(files, target, total)
     except OSError as exc:
@@ -101,7 +101,8 @@ def _drop_previous(target: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def _check_free_space(folder: Path, needed: int) -> None:
+def check_free_space(folder: Path, needed: int) -> None:
+    """Fail before writing, not halfway through a gigabyte, when the disk cannot hold `needed` bytes."""
     free = shutil.disk_usage(folder).free
     if free < needed:
         raise ModelError(
@@ -118,7 +119,7 @@ def _concatenate(files: list[Path], target: Path, total: int) -> tuple[Path, str
     tmp = target.with_name(f".{target.name}.{os.getpid()}.partial")  # mode from the umask, like pip's files
     digest = hashlib.sha256()
     try:
-        with tmp.open("xb") as out, _progress(total, f"assembling {target.name}") as advance:
+        with tmp.open("xb") as out, progress(total, f"assembling {target.name}") as advance:
             for path in files:
                 with path.open("rb") as src:
                     while block := src.read(BLOCK):
@@ -132,15 +133,30 @@ def _concatenate(files: list[Path], target: Path, total: int) -> tuple[Path, str
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr when it is a terminal; a no-op otherwise (logs, pipes, tests)."""
+def progress(total: int, label: str, *, counting: str = "") -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on stderr when it is a terminal; a no-op otherwise (logs, pipes, tests).
+
+    It counts bytes, or items when `counting` names them ("wheels")."""
     if not sys.stderr.isatty():
         yield lambda _n: None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        TextColumn,
+        TransferSpeedColumn,
+    )
 
-    columns = (TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn())
+    amount: tuple[ProgressColumn, ...] = (
+        (MofNCompleteColumn(), TextColumn(counting))
+        if counting
+        else (DownloadColumn(), TransferSpeedColumn())
+    )
+    columns = (TextColumn("{task.description}"), BarColumn(), *amount)
     with Progress(*columns, console=Console(stderr=True)) as bar:
         task = bar.add_task(label, total=total)
         yield lambda n: bar.advance(task, n)

@@ -12,14 +12,14 @@ import importlib
 import importlib.metadata
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, cast
 
 from platformdirs import user_cache_path
 
 from assistant.models.parts import missing_message, missing_parts
-from assistant.models.registry import ModelEntry, ModelError
+from assistant.models.registry import PULL_HINT, ModelEntry, ModelError
 
 Status = Literal["installed", "missing", "corrupt"]
 CACHE_ENV = "BRIEFING_MODELS_DIR"
@@ -75,6 +75,8 @@ def local_path(entry: ModelEntry) -> Path | None:
         assert entry.repo is not None
         folder = cache_dir() / "hf" / entry.repo
         return folder / entry.filename if entry.filename else folder
+    if entry.kind == "pypi-zip":
+        return cache_dir() / "pypi" / entry.name
     if is_packaged_gguf(entry):
         return cache_dir() / "packaged" / entry.name / packaged_file_name(entry)
     return None
@@ -118,8 +120,11 @@ def _read_stamp(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and isinstance(data.get("sha256"), str) else None
 
 
-def write_stamp(path: Path, sha: str, verified: bool) -> None:
-    stamp = {"sha256": sha, "verified": verified, "fingerprint": _fingerprint(path)}
+def write_stamp(path: Path, sha: str, verified: bool, files_at: Path | None = None) -> None:
+    """Remember that `path` has digest `sha`. `files_at`: where the files are now, when they are
+    renamed to `path` next, so that the rename is the last step and an interrupted one leaves a
+    stamp without a model (missing), never a model without its stamp."""
+    stamp = {"sha256": sha, "verified": verified, "fingerprint": _fingerprint(files_at or path)}
     stamp_path(path).write_text(json.dumps(stamp), encoding="utf-8")
 
 
@@ -159,6 +164,8 @@ def state(entry: ModelEntry) -> ModelState:
     """Installed, missing or corrupt, without touching the network."""
     if entry.parts:
         return _parts_state(entry)
+    if entry.kind == "pypi-zip":
+        return _zip_state(entry)
     if entry.kind == "pypi":
         assert entry.package is not None
         try:
@@ -187,6 +194,19 @@ def _parts_state(entry: ModelEntry) -> ModelState:
         return ModelState(entry, "missing", None, False, missing_message(entry, missing))
     # pip checked each wheel; the assembled GGUF is checked (and rebuilt) when it is resolved.
     return ModelState(entry, "installed", local_path(entry), True, version=entry.version)
+
+
+def _zip_state(entry: ModelEntry) -> ModelState:
+    """A model folder unzipped by `models pull` (assistant/models/wheels.py): its registry digest is the
+    zip's, gone after the pull, so the folder is checked against the stamp the pull wrote."""
+    folder = cast(Path, local_path(entry))
+    st = check_path(folder, None, None, entry)
+    if st.status == "missing":
+        wheels = f"{len(entry.versions)} wheels of {entry.package}"
+        return replace(
+            st, problem=f"not pulled yet: `{PULL_HINT} {entry.name}` fetches its {wheels} with pip"
+        )
+    return st
 
 
 # ----------------------------------------------------------------------------- resolving

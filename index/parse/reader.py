@@ -1,12 +1,14 @@
 """Read a briefing file: pick the reader for its format, decode its bytes, and check what came out.
 
-Binary formats are chosen by the file's suffix before any text decoding: `.docx` (index.parse.docx),
-`.odt` (index.parse.odt) and `.pdf` (index.parse.pdf) are converted to the text layout, which
-layout.py then reads like any text file; a PDF passage also gets the page it starts on, and an
-.odt briefing takes its title and date from its metadata when its text and name give none. Every
-other file is decoded as text: HTML is recognised by its tags, a `.md` or `.markdown` file is read
-by index.parse.markdown, and both are converted to the text layout with each passage's offsets
-mapped back into the original file. Other text (`.txt`) is read by layout.py as it is.
+The formats, their suffixes and which reader takes each are listed in index.parse.formats; the
+readers are here, by the registry's `reader` key. Binary formats are chosen by the file's suffix
+before any text decoding: `.docx` (index.parse.docx), `.odt` (index.parse.odt) and `.pdf`
+(index.parse.pdf) are converted to the text layout, which layout.py then reads like any text file;
+a PDF passage also gets the page it starts on, and an .odt briefing takes its title and date from
+its metadata when its text and name give none. Every other file is decoded as text: HTML is
+recognised by its tags, a Markdown file is read by index.parse.markdown, and both are converted to
+the text layout with each passage's offsets mapped back into the original file. Other text
+(`.txt`) is read by layout.py as it is.
 """
 
 from __future__ import annotations
@@ -14,8 +16,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
+from index.parse import formats
 from index.parse import html as html_layout
 from index.parse import markdown as markdown_layout
 from index.parse.decode import DEFAULT_MAX_BYTES, decode
@@ -35,9 +39,7 @@ def briefing_id(text: str) -> str:
 # carrying over passages parsed the old way (index/store/builder.py).
 PARSER_VERSION = 2
 
-BINARY_SUFFIXES = (".docx", ".odt", ".pdf")
 PDF_RUNNING = "page header, footer or number"  # why a PDF line is in no passage
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 # A Markdown file may start with a tag (`<!-- … -->`, `<div>`): Markdown reads those as HTML blocks.
 # Only a whole web page saved under a Markdown name goes to the HTML reader.
 _HTML_DOCUMENT = re.compile(r"\s*<(?:!doctype\s+html|html)[\s>]", re.I)
@@ -45,15 +47,11 @@ _HTML_DOCUMENT = re.compile(r"\s*<(?:!doctype\s+html|html)[\s>]", re.I)
 
 def parse_bytes(data: bytes, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Briefing:
     """Read a file's bytes by its format. Raises SkippedFile for unusable files."""
-    suffix = Path(path).suffix.lower()
-    if suffix in BINARY_SUFFIXES:
+    fmt = formats.format_of(path)
+    if fmt is not None and fmt.binary:
         if len(data) > max_bytes:
             raise SkippedFile(f"file is {len(data):,} bytes, over the {max_bytes:,}-byte limit")
-        if suffix == ".pdf":
-            return _parse_pdf(data, path)
-        if suffix == ".odt":
-            return _parse_odt(data, path, max_bytes)
-        return _parse_docx(data, path, max_bytes)
+        return BINARY_READERS[fmt.reader](data, path, max_bytes)
     text, _encoding = decode(data, max_bytes=max_bytes)
     return parse_text(text, path)
 
@@ -85,8 +83,11 @@ def _parse_odt(data: bytes, path: str, max_bytes: int) -> Briefing:
     return briefing
 
 
-def _parse_pdf(data: bytes, path: str) -> Briefing:
-    """A text PDF through its text layout; each passage keeps the page it starts on."""
+def _parse_pdf(data: bytes, path: str, _max_bytes: int) -> Briefing:
+    """A text PDF through its text layout; each passage keeps the page it starts on.
+
+    The size limit needs no second look: a PDF unpacks no archive, and its bytes are measured
+    before it comes here."""
     from index.parse import pdf
 
     converted = pdf.to_text(data)
@@ -118,9 +119,13 @@ def parse_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Brief
 
 def parse_text(text: str, path: str) -> Briefing:
     """Parse decoded text. HTML is recognised by its tags, Markdown by the file's suffix; both are
-    converted to the text layout first."""
-    if Path(path).suffix.lower() in MARKDOWN_SUFFIXES and not _HTML_DOCUMENT.match(text[:4096]):
-        return _parse_markdown(text, path)
+    converted to the text layout first. A suffix of no text format is read as text."""
+    fmt = formats.format_of(path)
+    return TEXT_READERS[fmt.reader if fmt is not None and not fmt.binary else formats.TEXT](text, path)
+
+
+def _parse_text_or_html(text: str, path: str) -> Briefing:
+    """Decoded text through the text layout, converted from HTML first when its tags say so."""
     offsets: list[tuple[int, int, int]] | None = None
     title = date = None
     converted = None
@@ -146,6 +151,8 @@ def parse_text(text: str, path: str) -> Briefing:
 
 def _parse_markdown(text: str, path: str) -> Briefing:
     """A Markdown file through its text layout; offsets and character counts are the file's own."""
+    if _HTML_DOCUMENT.match(text[:4096]):
+        return _parse_text_or_html(text, path)
     converted = markdown_layout.to_text(text)
     briefing = parse_layout(converted.text, path, None, None, plain_headings=False)
     briefing.set_aside = _account_markup(
@@ -157,6 +164,18 @@ def _parse_markdown(text: str, path: str) -> Briefing:
     if not briefing.passages:
         raise SkippedFile("no text to index")
     return briefing
+
+
+# The reader of each format of index.parse.formats, by its `reader` key.
+BINARY_READERS: dict[str, Callable[[bytes, str, int], Briefing]] = {
+    "docx": _parse_docx,
+    "odt": _parse_odt,
+    "pdf": _parse_pdf,
+}
+TEXT_READERS: dict[str, Callable[[str, str], Briefing]] = {
+    formats.TEXT: _parse_text_or_html,
+    "markdown": _parse_markdown,
+}
 
 
 def _account_markup(set_aside: list[tuple[str, int]], extra: int) -> list[tuple[str, int]]:

@@ -18,7 +18,7 @@ import threading
 import tomllib
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ import numpy as np
 
 from index.search.names import Vocabulary, unknown_names
 from index.store import database, generations, vectors
-from index.store.embed import Embedder
+from index.store.embed import Embedder, embedder_spec
 from index.store.lexical import LexicalIndex, tokenize_query, with_bigrams, without_question_words
 from index.store.representation import char_grams
 
@@ -42,6 +42,14 @@ class FusionWeights:
     dense: float = _FUSION["dense"]
     footnote: float = _FUSION["footnote"]  # factor: the bullets citing a footnote carry its text too
     candidates: int = 200  # per signal, before fusion
+
+    @classmethod
+    def for_embedder(cls, name: str) -> FusionWeights:
+        """The weights fitted for the embedder `name` (fusion.toml's table for it), else the
+        default embedder's: an index keeps the weights of the model that built it."""
+        tables = {key.lower(): table for key, table in _FUSION.get("embedder", {}).items()}
+        table = tables.get(name.lower())
+        return cls(**table) if table else cls()
 
 
 @dataclass
@@ -105,14 +113,11 @@ class Searcher:
                 f"no index at {self.index_dir}: create it with `briefing-assistant index PATH...`"
             )
         self.manifest = generations.read_manifest(gen)
-        if self.manifest["embedder"] != embedder.name:
-            raise generations.IndexMismatch(
-                f"the index at {self.index_dir} was built with embedder {self.manifest['embedder']!r}, "
-                f"not {embedder.name!r}: pass --embedder {self.manifest['embedder']!r}, or rebuild with "
-                f"`briefing-assistant index --rebuild --embedder {embedder.name} PATH...`"
-            )
+        generations.check_embedder(self.index_dir, self.manifest, embedder_spec(embedder))
         self.embedder = embedder
-        self.weights = weights or FusionWeights()
+        self.weights = weights or FusionWeights.for_embedder(embedder.name)
+        # A question is read by the search, then by the gate's signals: its stems are taken once.
+        self._tokens = lru_cache(maxsize=64)(self._tokenize)
         self._qcache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._qlock = threading.Lock()
         self.conn = database.open_db(gen / "meta.sqlite")
@@ -158,6 +163,14 @@ class Searcher:
         return mask
 
     # -- scoring -----------------------------------------------------------------------
+    def query_tokens(self, query: str) -> tuple[str, ...]:
+        """The question's stems in the archive's languages, interrogatives left out."""
+        return self._tokens(query, tuple(self.languages))
+
+    @staticmethod
+    def _tokenize(query: str, languages: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(tokenize_query(query, languages))
+
     def query_vector(self, query: str) -> np.ndarray:
         """The query's embedding; the last few are kept, since the gate asks again after search."""
         with self._qlock:
@@ -177,7 +190,7 @@ class Searcher:
         if not self.size or self.words is None or self.grams is None or self.briefs is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         allowed = self._allowed(filters)
-        q_tokens = tokenize_query(query, self.languages)
+        q_tokens = list(self.query_tokens(query))
         # Words and briefings nominate lexical candidates over the whole index; character
         # grams, whose long posting lists made them most of a search at 100k passages, are
         # scored on the candidates only (their best is scaled to 1 there, as the others are).
@@ -219,7 +232,7 @@ class Searcher:
         """
         if self.words is None or not texts:
             return 0.0
-        q = list(dict.fromkeys(tokenize_query(query, self.languages)))
+        q = list(dict.fromkeys(self.query_tokens(query)))
         if not q:
             return 0.0
         weights = {t: self._idf(t) for t in q}
@@ -239,7 +252,7 @@ class Searcher:
         """
         if self.words is None:
             return 0.0
-        q = list(dict.fromkeys(tokenize_query(query, self.languages)))
+        q = list(dict.fromkeys(self.query_tokens(query)))
         if not q:
             return 0.0
         total = sum(self._idf(t) for t in q) or 1.0
@@ -289,7 +302,7 @@ class Searcher:
             )
             if r["kind"] != "footnote":
                 hit.footnotes = [
-                    _note_json(n)
+                    note_json(n)
                     for n in database.passages_numbered(
                         self.conn, r["briefing_id"], ("footnote",), json.loads(r["footnotes"])
                     )
@@ -298,16 +311,7 @@ class Searcher:
                 citing = database.passages_numbered(
                     self.conn, r["briefing_id"], ("bullet", "paragraph"), json.loads(r["cited_by"])
                 )
-                hit.cited_by = [
-                    {
-                        "number": p["number"],
-                        "text": p["text"],
-                        "kind": p["kind"],
-                        "page": database.page_of(p),
-                        "section": database.section_of(p),
-                    }
-                    for p in citing
-                ]
+                hit.cited_by = [citer_json(p) for p in citing]
             out.append(hit)
         return out
 
@@ -329,10 +333,22 @@ class Searcher:
         self.conn.close()
 
 
-def _note_json(r: sqlite3.Row) -> dict[str, Any]:
+def note_json(r: sqlite3.Row) -> dict[str, Any]:
+    """A footnote as a bullet's hit lists it: its text and parsed source."""
     return {
         "number": r["number"],
         "text": r["text"],
         "page": database.page_of(r),
         "source": json.loads(r["source"]) if r["source"] else None,
+    }
+
+
+def citer_json(r: sqlite3.Row) -> dict[str, Any]:
+    """A passage citing a footnote, as the footnote's hit lists it."""
+    return {
+        "number": r["number"],
+        "text": r["text"],
+        "kind": r["kind"],
+        "page": database.page_of(r),
+        "section": database.section_of(r),
     }

@@ -15,30 +15,12 @@ misspelt name is not taken for an unknown one.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Iterable
 
 from rapidfuzz import distance, process
 
 from index.store.lexical import tokenize_query
-
-_WORD = re.compile(r"[^\W\d_]+|[^\w\s]", re.UNICODE)
-_OPENERS = frozenset('.?!:;«“"(')  # not the apostrophe: "d'Anselm" names Anselm
-MIN_LETTERS = 3  # initials are not names worth refusing over
-_ROMAN = re.compile(r"[IVXLC]+(?:er|re|e|ème|ieme|ième)?")  # "Ier", "XVIIIe", "XXème": ordinals
-
-
-def capitalised_words(question: str) -> list[str]:
-    """Words capitalised inside the question, in order, deduplicated."""
-    tokens = _WORD.findall(question)
-    out: dict[str, None] = {}
-    for i, tok in enumerate(tokens):
-        if i == 0 or not tok[0].isupper() or len(tok) < MIN_LETTERS or tokens[i - 1] in _OPENERS:
-            continue
-        if _ROMAN.fullmatch(tok):
-            continue
-        out[tok] = None
-    return list(out)
+from index.text.names import capitalised_words
 
 
 def _tolerance(stem: str) -> int:

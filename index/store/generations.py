@@ -210,3 +210,37 @@ def sweep(index_dir: Path, keep: set[str]) -> None:
     for child in index_dir.iterdir():
         if child.is_dir() and child.name.startswith(("tmp-", "gen-")) and child.name not in keep:
             shutil.rmtree(child, ignore_errors=True)
+
+
+def embedder_of(manifest: dict[str, Any]) -> dict[str, Any]:
+    """The spec of the embedder that wrote a generation (index/store/embed.py: embedder_spec).
+    A generation written before specs were recorded was embedded without prompts, in torch."""
+    spec = manifest.get("embedder_spec")
+    if spec:
+        return dict(spec)
+    return {
+        "name": manifest["embedder"],
+        "backend": "torch",
+        "dim": int(manifest.get("dim", 0)),
+        "query_prompt": "",
+        "document_prompt": "",
+    }
+
+
+def check_embedder(index_dir: Path, manifest: dict[str, Any], spec: dict[str, Any]) -> None:
+    """IndexMismatch, saying how to go on, when `spec` is not the embedder that wrote the index:
+    its vectors would not be comparable with the questions'."""
+    built = embedder_of(manifest)
+    if built == spec:
+        return
+    if built["name"] != spec["name"]:
+        what = f"embedder {built['name']!r}, not {spec['name']!r}"
+    else:
+        differs = ", ".join(
+            k for k in ("backend", "dim", "query_prompt", "document_prompt") if built[k] != spec[k]
+        )
+        what = f"embedder {built['name']!r} with another {differs}"
+    raise IndexMismatch(
+        f"the index at {index_dir} was built with {what}: use --embedder {built['name']!r}, or embed "
+        f"it again with `briefing-assistant index --reembed --embedder {spec['name']}`"
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import cache, cached_property, lru_cache
 
@@ -21,17 +20,14 @@ from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_FRENCH
 from scipy import sparse
 
 from index.parse.language import QUESTION_WORDS
+from index.text.fold import strip_accents
 
 _STEMMERS = {"fr": "french", "en": "english"}
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-@lru_cache(maxsize=1 << 19)
-def _fold(token: str) -> str:
-    """Strip accents; cached because the same few thousand words recur across a corpus."""
-    if token.isascii():
-        return token
-    return "".join(c for c in unicodedata.normalize("NFD", token) if not unicodedata.combining(c))
+# Cached because the same few thousand words recur across a corpus.
+_fold = lru_cache(maxsize=1 << 19)(strip_accents)
 
 
 @cache

@@ -24,7 +24,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 def run_cli(capfd: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     """`briefing-assistant ARGV` in this process; returns the exit code and everything on stderr."""
-    from assistant.cli.main import main
+    from assistant.main import main
 
     capfd.readouterr()
     code = main(list(argv))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli.main import main
+from assistant.main import main
 from index.parse.decode import DEFAULT_MAX_BYTES
 from index.parse.reader import parse_bytes
 from index.records import SkippedFile

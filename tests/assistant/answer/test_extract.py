@@ -7,12 +7,12 @@ from dataclasses import replace
 import pytest
 
 from assistant.answer.extract import (
-    QUOTE_RULE,
     ContextPassage,
     extractive_answer,
     needs_context,
     widen,
 )
+from assistant.settings import QuoteSettings
 
 LONG = "Un mot de remplissage " * 30 + "sans rapport avec la question."
 PARAGRAPH = (
@@ -45,6 +45,7 @@ def test_widen_stays_within_the_length_limit_but_keeps_a_long_best_sentence() ->
 KARIBA = ContextPassage(1, "k", PARAGRAPH, "kariba.txt", briefing_date="2022-09-15")
 # The tighter rule bench/quote_length.py measures (extract.toml says why it is not the default):
 # the answering sentence, with the neighbour it needs to be read alone.
+QUOTE_RULE = QuoteSettings.fitted()
 TIGHT = replace(QUOTE_RULE, widen_to=1, second_margin=0.15, max_quote_chars=450, max_quotes_chars=600)
 MAX_QUOTES_CHARS = TIGHT.max_quotes_chars
 

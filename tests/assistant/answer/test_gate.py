@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer.gate import THRESHOLD, W_COSINE, W_COVERAGE, W_LEXICAL, Evidence, evidence
+from assistant.answer.gate import Evidence, evidence
+from assistant.settings import GateSettings
 from index.search.hybrid import Searcher
 
-
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:
-    from tests.helpers.corpus import ENERGY, KAZAKHSTAN, indexed
-
-    briefings = {"briefing-2022-09-15.txt": KAZAKHSTAN, "energy-2022-11-23.md": ENERGY}
-    return indexed(tmp_path_factory.mktemp("abstain"), embedder, briefings)
+GATE = GateSettings.fitted()
+THRESHOLD, W_COSINE, W_COVERAGE, W_LEXICAL = GATE.threshold, GATE.w_cosine, GATE.w_coverage, GATE.w_lexical
 
 
 def test_the_rule_is_a_weighted_sum_against_a_threshold() -> None:
@@ -64,30 +60,37 @@ def test_a_question_about_a_name_no_briefing_mentions_abstains(searcher: Searche
     assert evidence(searcher, known, searcher.search(known, 5), "fr").unknown == ()
 
 
-def test_names_are_not_checked_in_a_language_the_archive_is_not_written_in(searcher: Searcher) -> None:
+def test_names_are_not_checked_in_a_language_the_archive_is_not_written_in(
+    searcher: Searcher, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """An English question may name "Germany" where French briefings say "Allemagne"."""
     q = "What did Jean Chaintron deny about Kazakhstan and the OTSC?"
     hits = searcher.search(q, 5)
     assert evidence(searcher, q, hits, "fr").unknown == ("Jean", "Chaintron")
-    searcher.languages = ["fr"]  # a French-only archive
-    try:
-        assert evidence(searcher, q, hits, "en").unknown == ()
-    finally:
-        searcher.languages = searcher.manifest.get("languages") or ["fr", "en"]
+    monkeypatch.setattr(searcher, "languages", ["fr"])  # a French-only archive, for this test only
+    assert evidence(searcher, q, hits, "en").unknown == ()
 
 
 def test_with_the_likelihood_gain_the_embedded_models_weights_decide() -> None:
-    from assistant.answer import gate
-
+    gate = GATE
     e = Evidence(0.5, 0.2, 0.4, gain=10.0)
     assert e.score == pytest.approx(
-        gate.L_COVERAGE * 0.5 + gate.L_LEXICAL * 0.2 + gate.L_COSINE * 0.4 + gate.L_GAIN * 10.0
+        gate.l_coverage * 0.5 + gate.l_lexical * 0.2 + gate.l_cosine * 0.4 + gate.l_gain * 10.0
     )
     # The gain pushes the same way as the other signals: enough of it answers, none refuses.
     middling = Evidence(0.4, 0.2, 0.4)
-    assert Evidence(0.4, 0.2, 0.4, gain=gate.L_THRESHOLD / gate.L_GAIN).answerable
+    assert Evidence(0.4, 0.2, 0.4, gain=gate.l_threshold / gate.l_gain).answerable
     assert not Evidence(0.4, 0.2, 0.4, gain=0.0).answerable
     assert not Evidence(1.0, 1.0, 1.0, unknown=("Zorblax",), gain=100.0).answerable
     assert middling.gain is None and middling.score == pytest.approx(
         W_COVERAGE * 0.4 + W_LEXICAL * 0.2 + W_COSINE * 0.4
     )
+
+
+def test_a_gate_of_other_constants_decides_without_touching_the_fitted_one() -> None:
+    from dataclasses import replace
+
+    strict = replace(GATE, threshold=GATE.threshold + 100)
+    assert Evidence(1.0, 1.0, 1.0).answerable
+    assert not Evidence(1.0, 1.0, 1.0, rule=strict).answerable
+    assert GateSettings.fitted().threshold == THRESHOLD

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
-from assistant.answer.gate import LIKELIHOOD_MODEL
 from assistant.answer.pipeline import AnswerSettings, Assistant
 from assistant.answer.rerank import LikelihoodReranker, reranker_for
+from assistant.settings import GateSettings
 from index.search.hybrid import Searcher
-from tests.helpers.corpus import hit, indexed
+from tests.helpers.corpus import hit
 from tests.helpers.generators import ScriptedGenerator
+
+# The tests' index is built with all-MiniLM-L6-v2, whose gate constants hold a likelihood rule.
+LIKELIHOOD_MODEL = GateSettings.fitted(embedder="all-MiniLM-L6-v2").likelihood_model
 
 
 class WordScorer:
@@ -84,11 +88,6 @@ def test_no_reranker_without_a_model_that_can_score() -> None:
     assert reranker_for(ScriptedGenerator("x")) is None  # e.g. a server behind --llm-url
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:  # type: ignore[no-untyped-def]
-    return indexed(tmp_path_factory.mktemp("rerank"), embedder)
-
-
 class ScoringScripted(ScriptedGenerator, WordScorer):
     def __init__(self, text: str) -> None:
         ScriptedGenerator.__init__(self, text, follows_instructions=False)
@@ -102,7 +101,10 @@ def test_another_model_reranks_answers_but_never_scores_abstentions(searcher: Se
     assert assistant.reranker is not None and not assistant.reranker.calibrated
     a = assistant.ask("Quel temps fera-t-il au printemps prochain ?")
     assert a.abstained and gen.prefixes == []
-    assistant.reranker.margin = math.inf  # as if every search were a close call
+    s = assistant.settings
+    assistant.settings = replace(
+        s, reranking=replace(s.reranking, margin=math.inf)
+    )  # every search a close call
     a = assistant.ask("Qui a démenti la rumeur sur l'OTSC ?")
     assert not a.abstained and len(gen.prefixes) == 4 and "rerank_ms" in a.timings
     assert Assistant(searcher, gen, AnswerSettings(rerank=False)).reranker is None
@@ -153,7 +155,7 @@ def test_real_model_finds_the_question_likelier_after_its_answer(gemma) -> None:
         "Une rumeur suggérant que le Kazakhstan s'apprêtait à quitter l'OTSC a été démentie par Aydos Sarym."
     )
     wrong = "La Commission européenne a proposé un plafond du prix du gaz à 275 euros le mégawattheure."
-    reranker = LikelihoodReranker(gemma)
+    reranker = LikelihoodReranker(gemma, likelihood_model=LIKELIHOOD_MODEL)
     good, bad = reranker.loglik(question, right, "fr"), reranker.loglik(question, wrong, "fr")
     assert bad < good < 0
     # Reading the answer makes the question likelier than reading nothing: the gate's gain.

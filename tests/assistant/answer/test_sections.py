@@ -7,14 +7,11 @@ import pytest
 
 from assistant.answer.pipeline import AnswerSettings, Assistant
 from index.search.hybrid import Searcher
-from tests.helpers.corpus import KAZAKHSTAN, SECTIONED, indexed
 
 
 @pytest.fixture(scope="module")
-def assistant(tmp_path_factory: pytest.TempPathFactory, embedder) -> Assistant:  # type: ignore[no-untyped-def]
-    briefings = {"wa-2024-02-01.md": SECTIONED, "briefing-2022-09-15.txt": KAZAKHSTAN}
-    searcher: Searcher = indexed(tmp_path_factory.mktemp("sections"), embedder, briefings)
-    return Assistant(searcher, None, AnswerSettings(k=3))
+def assistant(sections_searcher: Searcher) -> Assistant:
+    return Assistant(sections_searcher, None, AnswerSettings(k=3))
 
 
 def test_a_citation_names_its_passages_section(assistant: Assistant) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
@@ -19,17 +18,10 @@ from assistant.answer.short import (
 from assistant.chat.render import highlight
 from assistant.cli.eval import squad_normal, token_f1
 from index.search.hybrid import Searcher
-from tests.helpers.corpus import ENERGY, KAZAKHSTAN, indexed
 from tests.helpers.generators import ScriptedGenerator
 
 QUOTE = "Formé au MGIMO de Moscou entre 1970 et 1975, il a ensuite servi à l’ambassade de Pékin"
 QUESTION = "Qui a démenti la rumeur sur l'OTSC ?"
-
-
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, embedder: Any) -> Searcher:
-    briefings = {"briefing-2022-09-15.txt": KAZAKHSTAN, "energy-2022-11-23.md": ENERGY}
-    return indexed(tmp_path_factory.mktemp("short"), embedder, briefings)
 
 
 def test_a_span_inside_the_quote_is_kept_in_the_quotes_own_characters() -> None:

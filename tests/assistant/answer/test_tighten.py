@@ -9,10 +9,14 @@ import pytest
 from assistant.answer.extract import Citation, ContextPassage, Verified, attribution
 from assistant.answer.pipeline import AnswerSettings, Assistant
 from assistant.answer.short import ShortAnswer
-from assistant.answer.tighten import MAX_CHARS, MIN_CONFIDENCE, sentence_quote, tighten
+from assistant.answer.tighten import sentence_quote, tighten
+from assistant.settings import NarrowSettings
 from index.search.hybrid import Searcher
 from tests.helpers.corpus import indexed
 from tests.helpers.generators import ScriptedGenerator
+
+MAX_CHARS = NarrowSettings.fitted().max_chars
+MIN_CONFIDENCE = NarrowSettings.fitted().min_confidence
 
 BACKGROUND = (
     "Le président Kassym-Jomart Tokayev a présidé hier à Astana un conseil de sécurité consacré "

@@ -162,7 +162,7 @@ def test_the_embedded_gguf_translates_and_the_answer_is_cited(french: Searcher) 
 def test_the_questions_words_say_its_language_else_the_archives(
     question: str, archive: tuple[str, ...], language: str
 ) -> None:
-    from assistant.answer.pipeline import question_language
+    from assistant.answer.stages.understand import question_language
 
     assert question_language(question, archive) == language
 
@@ -179,11 +179,11 @@ def test_search_on_the_command_line_translates_as_ask_does(
 ) -> None:
     import json
 
-    from assistant.cli import search as search_cli
-    from assistant.cli.main import main
+    from assistant import factory
+    from assistant.main import main
 
     gen = translator()
-    monkeypatch.setattr(search_cli, "load_generator", lambda _settings: gen)
+    monkeypatch.setattr(factory, "load_generator", lambda _settings, **_options: gen)
     base = ["search", "--index", str(french.index_dir), "--no-rerank", "-k", "1", "--json"]
     assert main([*base, QUESTION]) == 0
     found = json.loads(capsys.readouterr().out)

@@ -98,3 +98,13 @@ def test_a_passages_section_is_shown_escaped_on_its_card_and_in_the_closest_list
     )
     shown = render._footnotes_html(note, "en")
     assert f"cited by bullet 3 ({escaped}) : La junte." in shown and "<script>" not in shown
+
+
+def test_the_header_says_when_the_index_could_move_to_a_better_embedder() -> None:
+    stats = {"briefings": 3, "passages": 40, "updated": "2026-12-08T10:00", "embedder": "old"}
+    plain = render.status_markdown(stats, samples=False)
+    assert "**3** briefings" in plain and "reembed" not in plain
+    advised = render.status_markdown(
+        stats, samples=False, advice="this index was built with old; `index --reembed`"
+    )
+    assert advised.startswith(plain) and "This index was built with old" in advised

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.chat.service import NO_LLM, AskOptions, ChatService
+from assistant.chat.service import NO_LLM, ChatService, Request
+from index.search.hybrid import Filters
 
 
 def test_first_run_indexes_the_shipped_sample_briefings(service: ChatService) -> None:
@@ -26,7 +27,7 @@ def test_answers_stream_then_arrive_verified(service: ChatService) -> None:
 
 def test_quotes_only_choice_answers_without_the_model(service: ChatService) -> None:
     assert service.model_choices()[-1] == NO_LLM
-    answer = service.ask("Combien UBS a-t-elle payé pour Credit Suisse ?", options=AskOptions(llm=NO_LLM))
+    answer = service.ask("Combien UBS a-t-elle payé pour Credit Suisse ?", request=Request(llm=NO_LLM))
     assert not answer.abstained and answer.model["llm"] == "none"
     assert "3 milliards" in answer.text
 
@@ -34,12 +35,12 @@ def test_quotes_only_choice_answers_without_the_model(service: ChatService) -> N
 def test_date_range_keeps_answers_inside_it(service: ChatService) -> None:
     inside = service.ask(
         "Combien UBS a-t-elle payé pour Credit Suisse ?",
-        options=AskOptions(llm=NO_LLM, date_from="2023-03-01", date_to="2023-03-31"),
+        request=Request(llm=NO_LLM, filters=Filters("2023-03-01", "2023-03-31")),
     )
     assert inside.citations and all(c["briefing_date"].startswith("2023-03") for c in inside.citations)
     before = service.ask(
         "Combien UBS a-t-elle payé pour Credit Suisse ?",
-        options=AskOptions(llm=NO_LLM, date_to="2022-12-31"),
+        request=Request(llm=NO_LLM, filters=Filters(date_to="2022-12-31")),
     )
     assert all((h.briefing_date or "") <= "2022-12-31" for h in before.passages)
     assert all(c["briefing_date"] <= "2022-12-31" for c in before.citations)
@@ -53,9 +54,7 @@ def test_a_reader_streams_the_short_answer_which_leads_the_reply(service: ChatSe
     with_reader = ChatService(
         service.settings, embedder=service.embedder, generators={"quiet": None}, reader=reader
     )
-    steps = list(
-        with_reader.ask_stream("Qui a démenti la rumeur sur l'OTSC ?", options=AskOptions(llm=NO_LLM))
-    )
+    steps = list(with_reader.ask_stream("Qui a démenti la rumeur sur l'OTSC ?", request=Request(llm=NO_LLM)))
     reading = [s for s in steps if s.stage == "reading"]
     assert reading and reading[0].model == "reader" and reading[-1].draft == "Aydos Sarym"
     assert "Lecture de la citation avec reader" in render.waiting_html("reading", "reader", 0, "", "fr")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests.helpers.cli import run
+
+if TYPE_CHECKING:
+    from index.search.hybrid import Searcher
 
 
 @pytest.mark.slow  # a `python -m assistant` subprocess
@@ -81,15 +85,13 @@ def test_missing_index_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_search_shows_each_passages_section(
-    tmp_path: Path, embedder, capsys: pytest.CaptureFixture[str]
-) -> None:  # type: ignore[no-untyped-def]
+    sections_searcher: Searcher, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The human output names the headings a passage sits under, and a note the sections of the
     passages citing it; `--json` has them as "section"."""
-    from assistant.cli.main import main
-    from tests.helpers.corpus import KAZAKHSTAN, SECTIONED, indexed
+    from assistant.main import main
 
-    briefings = {"wa-2024-02-01.md": SECTIONED, "briefing-2022-09-15.txt": KAZAKHSTAN}
-    ix = str(indexed(tmp_path, embedder, briefings).index_dir)
+    ix = str(sections_searcher.index_dir)  # `search` only reads it
     base = ["search", "--index", ix, "--no-rerank", "--no-translate"]
     assert main([*base, "-k", "1", "attacks on tankers in the gulf"]) == 0
     assert (

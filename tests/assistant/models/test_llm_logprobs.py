@@ -8,6 +8,8 @@ import pytest
 
 from assistant.models.llm import LlamaCppGenerator
 
+pytestmark = pytest.mark.slow  # the real GGUF
+
 
 @pytest.fixture(scope="module")
 def gemma() -> LlamaCppGenerator:

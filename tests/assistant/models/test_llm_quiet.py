@@ -7,6 +7,7 @@ import pytest
 from assistant.models import llm
 
 
+@pytest.mark.slow  # the real GGUF
 def test_loading_the_embedded_model_prints_no_llama_cpp_warning(capfd: pytest.CaptureFixture[str]) -> None:
     from assistant.models.resolve import resolve_llm
 

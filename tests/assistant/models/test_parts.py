@@ -306,7 +306,7 @@ def test_an_interrupted_assembly_leaves_no_partial_file(
 
         yield advance
 
-    monkeypatch.setattr(assemble_module, "_progress", interrupted)
+    monkeypatch.setattr(assemble_module, "progress", interrupted)
     with pytest.raises(KeyboardInterrupt):
         resolve_llm("fake", registry=[entry])
     assert files_in(cache) == []

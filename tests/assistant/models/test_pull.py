@@ -11,7 +11,6 @@ import pytest
 
 from assistant.models.pull import pull as pull_model
 from assistant.models.registry import ModelError, load_registry
-from assistant.models.registry import default as default_model
 from assistant.models.resolve import resolve_embedder, resolve_llm
 from tests.helpers.models import (
     GGUF_BYTES,
@@ -122,7 +121,7 @@ def test_pull_in_offline_mode_says_how_to_allow_it() -> None:
 
 
 def test_pull_of_the_pypi_embedder_says_it_is_installed_by_pip(cache: Path) -> None:
-    result = pull_model(default_model("embedder").name)
+    result = pull_model("all-MiniLM-L6-v2")
     assert "installed by pip" in result.message
     missing = write_registry(cache.parent, "m | embedder | - | pypi:no-such-pkg-xyz==1.0 | - | - | mit | n\n")
     with pytest.raises(ModelError, match=r"pip install no-such-pkg-xyz==1.0"):

